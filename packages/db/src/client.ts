@@ -1,0 +1,96 @@
+// The one way Herald opens its database: a PostgreSQL pool when DATABASE_URL is set, otherwise an
+// embedded PGlite served on loopback through pglite-socket, so both run the same postgres.js code.
+import { mkdirSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import postgres from "postgres";
+
+export type Sql = postgres.Sql;
+export type TransactionSql = postgres.TransactionSql;
+/** Either the pool or a transaction: query modules accept both. */
+export type Queryable = postgres.Sql | postgres.TransactionSql;
+
+export interface DatabaseOptions {
+  /** postgres://… ; when absent the embedded database is used. */
+  databaseUrl?: string | undefined;
+  /** Where the embedded database keeps its files. */
+  dataDir?: string | undefined;
+  /** Pool size for PostgreSQL (the embedded database always uses one connection). */
+  maxConnections?: number | undefined;
+  applicationName?: string | undefined;
+}
+
+export interface Database {
+  readonly sql: Sql;
+  readonly engine: "postgres" | "embedded";
+  /** The URL other processes (or tests) can connect to; for the embedded database, its loopback socket. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const commonOptions = {
+  onnotice: () => {},
+  transform: { ...postgres.camel, undefined: null },
+  connection: { TimeZone: "UTC" },
+} as const;
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const sql = postgres(options.databaseUrl, {
+      ...commonOptions,
+      max: options.maxConnections ?? 10,
+      connection: { ...commonOptions.connection, application_name: options.applicationName ?? "herald" },
+    });
+    return { sql, engine: "postgres", url: options.databaseUrl, close: () => sql.end({ timeout: 5 }) };
+  }
+  const embedded = await startEmbeddedServer(options.dataDir ?? "./.herald-data");
+  const sql = connectEmbedded(embedded.url);
+  return {
+    sql,
+    engine: "embedded",
+    url: embedded.url,
+    async close() {
+      await sql.end({ timeout: 5 });
+      await embedded.stop();
+    },
+  };
+}
+
+/** postgres.js options for the embedded server: PGlite is single-connection, so exactly one. */
+export function connectEmbedded(url: string): Sql {
+  return postgres(url, { ...commonOptions, max: 1 });
+}
+
+export interface EmbeddedServer {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts PGlite (persisted in dataDir, or in memory for "memory://") behind a loopback socket.
+ * maxConnections is 1: concurrent transactions over PGlite's multiplexed socket fail with
+ * `portal "" does not exist`; one connection serialises them correctly.
+ */
+export async function startEmbeddedServer(dataDir: string, port = 0): Promise<EmbeddedServer> {
+  if (dataDir !== "memory://") mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir === "memory://" ? undefined : `${dataDir}/pg`);
+  const server = new PGLiteSocketServer({ db, port, host: "127.0.0.1", maxConnections: 1 });
+  await server.start();
+  const address = listeningAddress(server);
+  return {
+    url: `postgres://postgres@127.0.0.1:${address.port}/postgres`,
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}
+
+function listeningAddress(server: PGLiteSocketServer): AddressInfo {
+  // pglite-socket does not expose the bound port; it is on its net.Server.
+  const inner = (server as unknown as { server?: { address(): AddressInfo | string | null } }).server;
+  const address = inner?.address();
+  if (!address || typeof address === "string") throw new Error("embedded database did not start listening");
+  return address;
+}

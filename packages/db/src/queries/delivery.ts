@@ -1,0 +1,190 @@
+// What delivery workers run: claiming channels under a lease, reserving sends against the
+// rate windows, recording outcomes and releasing channels. All times come from the database
+// clock so that every replica agrees on them.
+import type { Queryable, Sql } from "../client.ts";
+
+export interface ClaimedChannel {
+  id: string;
+  kind: "legacy" | "workflows";
+  pausedUntil: Date | null;
+  consecutiveBadRequests: number;
+  dbNow: Date;
+}
+
+/** Leases up to `limit` channels whose ready time has come; skips channels another worker holds. */
+export async function claimChannels(
+  sql: Queryable,
+  params: { owner: string; leaseMs: number; limit: number },
+): Promise<ClaimedChannel[]> {
+  return sql<ClaimedChannel[]>`
+    UPDATE channels c SET locked_until = clock_timestamp() + ${params.leaseMs} * interval '1 millisecond',
+                          lock_owner = ${params.owner}
+    WHERE c.id IN (
+      SELECT id FROM channels
+      WHERE ready_at <= clock_timestamp() AND (locked_until IS NULL OR locked_until < clock_timestamp())
+      ORDER BY ready_at LIMIT ${params.limit}
+      FOR UPDATE SKIP LOCKED)
+    RETURNING c.id::text AS id, c.kind, c.paused_until, c.consecutive_bad_requests, clock_timestamp() AS db_now`;
+}
+
+export async function renewLease(sql: Queryable, params: { channelId: string; owner: string; leaseMs: number }) {
+  const rows = await sql`
+    UPDATE channels SET locked_until = clock_timestamp() + ${params.leaseMs} * interval '1 millisecond'
+    WHERE id = ${params.channelId} AND lock_owner = ${params.owner} RETURNING 1`;
+  return rows.length === 1;
+}
+
+/** When the next channel becomes ready (or a lease lapses): how long an idle worker may sleep. */
+export async function nextWakeAt(sql: Queryable): Promise<{ wakeAt: Date | null; dbNow: Date }> {
+  const [row] = await sql<{ wakeAt: Date | null; dbNow: Date }[]>`
+    SELECT min(GREATEST(ready_at, COALESCE(locked_until, ready_at))) AS wake_at, clock_timestamp() AS db_now
+    FROM channels WHERE ready_at IS NOT NULL`;
+  return row ?? { wakeAt: null, dbNow: new Date() };
+}
+
+export async function loadSends(sql: Queryable, params: { channelId: string; windowMs: number }): Promise<number[]> {
+  const rows = await sql<{ ms: string }[]>`
+    SELECT (extract(epoch FROM sent_at) * 1000)::bigint::text AS ms FROM channel_sends
+    WHERE channel_id = ${params.channelId} AND sent_at > clock_timestamp() - ${params.windowMs} * interval '1 millisecond'
+    ORDER BY sent_at`;
+  return rows.map((r) => Number(r.ms));
+}
+
+export interface DueMessage {
+  id: string;
+  tenantId: string;
+  instanceId: string;
+  webhookId: string;
+  payload: string | null;
+  attempts: number;
+  createdAt: Date;
+  webhookActive: boolean;
+  webhookDeleted: boolean;
+  disabledReason: string | null;
+  urlCiphertext: Uint8Array;
+  urlKeyId: string;
+}
+
+/** The channel's queued messages that are due, oldest first (FIFO per channel). */
+export async function dueMessages(sql: Queryable, params: { channelId: string; limit: number }) {
+  return sql<DueMessage[]>`
+    SELECT m.id, m.tenant_id, m.instance_id, m.webhook_id, m.payload, m.attempts, m.created_at,
+           w.active AS webhook_active, (w.deleted_at IS NOT NULL) AS webhook_deleted, w.disabled_reason,
+           w.url_ciphertext, w.url_key_id
+    FROM messages m JOIN webhooks w ON w.id = m.webhook_id
+    WHERE m.channel_id = ${params.channelId} AND m.status = 'queued' AND m.due_at <= clock_timestamp()
+    ORDER BY m.seq LIMIT ${params.limit}`;
+}
+
+/**
+ * Records a send slot (its time counts against the windows from now on) and the attempt, before
+ * the request leaves. Returns the reservation time in ms.
+ */
+export async function reserveSend(sql: Queryable, params: { channelId: string; messageId: string; record: boolean }) {
+  const [row] = await sql<{ ms: string }[]>`
+    WITH slot AS (
+      INSERT INTO channel_sends (channel_id, sent_at)
+      SELECT ${params.channelId}, clock_timestamp() WHERE ${params.record}
+      RETURNING sent_at
+    ), attempt AS (
+      UPDATE messages SET attempts = attempts + 1, last_attempt_at = clock_timestamp()
+      WHERE id = ${params.messageId} RETURNING last_attempt_at
+    )
+    SELECT (extract(epoch FROM COALESCE((SELECT sent_at FROM slot), (SELECT last_attempt_at FROM attempt))) * 1000)::bigint::text AS ms`;
+  return Number(row?.ms ?? Date.now());
+}
+
+export interface MessageOutcome {
+  id: string;
+  status: "queued" | "delivered" | "failed";
+  statusMessage: string;
+  lastHttpStatus: number | null;
+  dueAt?: Date | undefined;
+}
+
+export async function recordMessageOutcome(sql: Queryable, o: MessageOutcome): Promise<void> {
+  await sql`
+    UPDATE messages SET status = ${o.status}, status_message = ${o.statusMessage}, last_http_status = ${o.lastHttpStatus},
+      due_at = COALESCE(${o.dueAt ?? null}::timestamptz, due_at),
+      finished_at = ${o.status === "queued" ? null : sql`clock_timestamp()`}
+    WHERE id = ${o.id}`;
+}
+
+export async function setChannelHealth(
+  sql: Queryable,
+  params: { channelId: string; consecutiveBadRequests?: number | undefined; pausedUntil?: Date | null | undefined },
+) {
+  await sql`
+    UPDATE channels SET
+      consecutive_bad_requests = COALESCE(${params.consecutiveBadRequests ?? null}::int, consecutive_bad_requests),
+      paused_until = ${params.pausedUntil === undefined ? sql`paused_until` : params.pausedUntil}
+    WHERE id = ${params.channelId}`;
+}
+
+export interface FailedMessage {
+  id: string;
+  tenantId: string;
+  instanceId: string;
+  webhookId: string;
+}
+
+/** Fails what is still queued for the given webhooks (their channel was disabled or they were deleted). */
+export async function failQueuedMessages(
+  sql: Queryable,
+  params: { webhookIds: string[]; statusMessage: string },
+): Promise<FailedMessage[]> {
+  if (params.webhookIds.length === 0) return [];
+  return sql<FailedMessage[]>`
+    UPDATE messages SET status = 'failed', status_message = ${params.statusMessage}, finished_at = clock_timestamp()
+    WHERE webhook_id = ANY(${params.webhookIds}) AND status = 'queued'
+    RETURNING id, tenant_id, instance_id, webhook_id`;
+}
+
+/**
+ * Ends a worker's lease. The row lock is taken first and the queue is read in a later statement,
+ * so an enqueue that committed meanwhile is seen, and one that comes later overrides ready_at.
+ */
+export async function releaseChannel(sql: Sql, params: { channelId: string; owner: string; notBefore: Date | null }) {
+  await sql.begin(async (tx) => {
+    const locked = await tx`SELECT 1 FROM channels WHERE id = ${params.channelId} AND lock_owner = ${params.owner} FOR UPDATE`;
+    if (locked.length === 0) return;
+    await tx`
+      UPDATE channels c SET locked_until = NULL, lock_owner = NULL,
+        ready_at = (SELECT CASE WHEN min(m.due_at) IS NULL THEN NULL
+                       ELSE GREATEST(min(m.due_at), COALESCE(${params.notBefore}::timestamptz, min(m.due_at)),
+                                     COALESCE(c.paused_until, min(m.due_at))) END
+                    FROM messages m WHERE m.channel_id = c.id AND m.status = 'queued')
+      WHERE c.id = ${params.channelId}`;
+  });
+}
+
+/** Makes a channel ready now (re-activation or new work): clears a pause and the bad-request count. */
+export async function resetChannel(sql: Queryable, params: { channelId: string }) {
+  await sql`
+    UPDATE channels SET paused_until = NULL, consecutive_bad_requests = 0,
+      ready_at = CASE WHEN EXISTS (SELECT 1 FROM messages m WHERE m.channel_id = channels.id AND m.status = 'queued')
+                      THEN now() ELSE ready_at END
+    WHERE id = ${params.channelId}`;
+}
+
+/** Belt and braces: a channel with queued messages but no ready time gets one. Returns how many. */
+export async function sweepStrandedChannels(sql: Queryable): Promise<number> {
+  const rows = await sql`
+    UPDATE channels c SET ready_at = now()
+    WHERE c.ready_at IS NULL AND EXISTS (SELECT 1 FROM messages m WHERE m.channel_id = c.id AND m.status = 'queued')
+    RETURNING 1`;
+  return rows.length;
+}
+
+export async function pruneSends(sql: Queryable, params: { olderThanMs: number }): Promise<number> {
+  const rows = await sql`
+    DELETE FROM channel_sends WHERE sent_at < clock_timestamp() - ${params.olderThanMs} * interval '1 millisecond'
+    RETURNING 1`;
+  return rows.length;
+}
+
+export async function queueStats(sql: Queryable) {
+  const [row] = await sql<{ queued: number; oldestQueuedAt: Date | null }[]>`
+    SELECT count(*)::int AS queued, min(created_at) AS oldest_queued_at FROM messages WHERE status = 'queued'`;
+  return row ?? { queued: 0, oldestQueuedAt: null };
+}

@@ -1,0 +1,57 @@
+import type { Queryable } from "../client.ts";
+
+export interface ErrorLogEntry {
+  tenantId: string;
+  instanceId: string;
+  webhookId: string;
+  messageId: string | null;
+  httpStatus: number | null;
+  kind: string;
+  classification: string;
+  teamsText: string | null;
+  action: string;
+}
+
+export interface ErrorLogRow extends ErrorLogEntry {
+  id: string;
+  at: Date;
+}
+
+export async function insertErrorLog(sql: Queryable, entries: ErrorLogEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await sql`INSERT INTO error_log ${sql(
+    entries,
+    "tenantId",
+    "instanceId",
+    "webhookId",
+    "messageId",
+    "httpStatus",
+    "kind",
+    "classification",
+    "teamsText",
+    "action",
+  )}`;
+}
+
+/** Newest first; `before` is the id cursor of the previous page's last row. */
+export async function listErrorLog(
+  sql: Queryable,
+  params: {
+    tenantId: string;
+    webhookId?: string | undefined;
+    instanceId?: string | undefined;
+    classification?: string | undefined;
+    before?: string | undefined;
+    limit: number;
+  },
+): Promise<ErrorLogRow[]> {
+  return sql<ErrorLogRow[]>`
+    SELECT id, tenant_id, instance_id, webhook_id, message_id, at, http_status, kind, classification, teams_text, action
+    FROM error_log
+    WHERE tenant_id = ${params.tenantId}
+      AND ${params.webhookId ? sql`webhook_id = ${params.webhookId}` : sql`true`}
+      AND ${params.instanceId ? sql`instance_id = ${params.instanceId}` : sql`true`}
+      AND ${params.classification ? sql`classification = ${params.classification}` : sql`true`}
+      AND ${params.before ? sql`id < ${params.before}` : sql`true`}
+    ORDER BY id DESC LIMIT ${params.limit}`;
+}

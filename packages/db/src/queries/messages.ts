@@ -1,0 +1,105 @@
+// The outbox: enqueueing from the api, and what the api reads back about a message.
+import type { Queryable } from "../client.ts";
+
+export type MessageStatus = "queued" | "delivered" | "failed";
+
+export interface NewMessage {
+  id: string;
+  tenantId: string;
+  instanceId: string;
+  webhookId: string;
+  channelId: string;
+  bindingKeyId: string | null;
+  payload: string;
+  payloadBytes: number;
+  source: string | null;
+  idempotencyKey: string | null;
+  requestHash: Uint8Array | null;
+  statusMessage: string;
+}
+
+export interface MessageRow {
+  id: string;
+  tenantId: string;
+  instanceId: string;
+  webhookId: string;
+  channelId: string;
+  status: MessageStatus;
+  attempts: number;
+  dueAt: Date;
+  statusMessage: string;
+  lastHttpStatus: number | null;
+  source: string | null;
+  requestHash: Uint8Array | null;
+  createdAt: Date;
+  lastAttemptAt: Date | null;
+  finishedAt: Date | null;
+  channelReadyAt: Date | null;
+}
+
+const columns = (sql: Queryable) =>
+  sql`m.id, m.tenant_id, m.instance_id, m.webhook_id, m.channel_id, m.status, m.attempts, m.due_at, m.status_message,
+      m.last_http_status, m.source, m.request_hash, m.created_at, m.last_attempt_at, m.finished_at,
+      c.ready_at AS channel_ready_at`;
+
+/**
+ * Inserts messages and marks their channels as having work. Call inside a transaction: the channel
+ * update comes after the insert so that a worker marking the channel idle either sees the message
+ * or is overruled by this update (see packages/db/README.md, "Outbox").
+ */
+export async function insertMessages(sql: Queryable, messages: NewMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  await sql`INSERT INTO messages ${sql(
+    messages.map((m) => ({ ...m, status: "queued", requestHash: m.requestHash ? Buffer.from(m.requestHash) : null })),
+    "id",
+    "tenantId",
+    "instanceId",
+    "webhookId",
+    "channelId",
+    "bindingKeyId",
+    "payload",
+    "payloadBytes",
+    "source",
+    "idempotencyKey",
+    "requestHash",
+    "statusMessage",
+    "status",
+  )}`;
+  const channelIds = [...new Set(messages.map((m) => m.channelId))].sort();
+  await sql`UPDATE channels SET ready_at = COALESCE(ready_at, now()) WHERE id = ANY(${channelIds}::bigint[])`;
+}
+
+export async function getMessage(sql: Queryable, params: { tenantId: string; messageId: string }) {
+  const [row] = await sql<MessageRow[]>`
+    SELECT ${columns(sql)} FROM messages m JOIN channels c ON c.id = m.channel_id
+    WHERE m.tenant_id = ${params.tenantId} AND m.id = ${params.messageId}`;
+  return row;
+}
+
+export async function getMessageStates(sql: Queryable, params: { ids: string[] }) {
+  return sql<MessageRow[]>`
+    SELECT ${columns(sql)} FROM messages m JOIN channels c ON c.id = m.channel_id WHERE m.id = ANY(${params.ids})`;
+}
+
+/** A key older than the idempotency window is released, so the same key may start a new message. */
+export async function findByIdempotencyKey(
+  sql: Queryable,
+  params: { tenantId: string; idempotencyKey: string; windowMs: number },
+): Promise<MessageRow | undefined> {
+  await sql`
+    UPDATE messages SET idempotency_key = NULL
+    WHERE tenant_id = ${params.tenantId} AND idempotency_key = ${params.idempotencyKey}
+      AND created_at < now() - ${params.windowMs} * interval '1 millisecond'`;
+  const [row] = await sql<MessageRow[]>`
+    SELECT ${columns(sql)} FROM messages m JOIN channels c ON c.id = m.channel_id
+    WHERE m.tenant_id = ${params.tenantId} AND m.idempotency_key = ${params.idempotencyKey}`;
+  return row;
+}
+
+/** Retention: drops bodies of finished messages; statistics live in usage counters and are unaffected. */
+export async function purgeMessageBodies(sql: Queryable, params: { olderThan: Date }): Promise<number> {
+  const rows = await sql`
+    UPDATE messages SET payload = NULL
+    WHERE status <> 'queued' AND payload IS NOT NULL AND finished_at < ${params.olderThan} RETURNING 1`;
+  return rows.length;
+}

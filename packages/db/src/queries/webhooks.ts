@@ -1,0 +1,154 @@
+import type { Queryable } from "../client.ts";
+
+export interface WebhookRow {
+  id: string;
+  tenantId: string;
+  instanceId: string;
+  channelId: string;
+  name: string;
+  description: string | null;
+  urlMask: string;
+  kind: "legacy" | "workflows";
+  active: boolean;
+  disabledReason: string | null;
+  disabledAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  pausedUntil: Date | null;
+  consecutiveBadRequests: number;
+}
+
+export interface WebhookSecretRow extends WebhookRow {
+  urlCiphertext: Uint8Array;
+  urlKeyId: string;
+}
+
+const columns = (sql: Queryable) =>
+  sql`w.id, w.tenant_id, w.instance_id, w.channel_id, w.name, w.description, w.url_mask, w.kind, w.active,
+      w.disabled_reason, w.disabled_at, w.created_at, w.updated_at, c.paused_until, c.consecutive_bad_requests`;
+
+/** Returns the channel (one per distinct URL) for a URL hash, creating it on first use. */
+export async function upsertChannel(sql: Queryable, params: { urlHash: Uint8Array; kind: string }): Promise<string> {
+  const [row] = await sql<{ id: string }[]>`
+    INSERT INTO channels (url_hash, kind) VALUES (${Buffer.from(params.urlHash)}, ${params.kind})
+    ON CONFLICT (url_hash) DO UPDATE SET kind = EXCLUDED.kind
+    RETURNING id`;
+  if (!row) throw new Error("channel upsert returned no row");
+  return String(row.id);
+}
+
+export async function insertWebhook(
+  sql: Queryable,
+  params: {
+    id: string;
+    tenantId: string;
+    instanceId: string;
+    channelId: string;
+    name: string;
+    description: string | null;
+    urlCiphertext: Uint8Array;
+    urlKeyId: string;
+    urlMask: string;
+    kind: string;
+  },
+): Promise<void> {
+  await sql`
+    INSERT INTO webhooks (id, tenant_id, instance_id, channel_id, name, description, url_ciphertext, url_key_id,
+                          url_mask, kind)
+    VALUES (${params.id}, ${params.tenantId}, ${params.instanceId}, ${params.channelId}, ${params.name},
+            ${params.description}, ${Buffer.from(params.urlCiphertext)}, ${params.urlKeyId}, ${params.urlMask},
+            ${params.kind})`;
+}
+
+export async function countWebhooks(sql: Queryable, params: { tenantId: string }): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM webhooks WHERE tenant_id = ${params.tenantId} AND deleted_at IS NULL`;
+  return row?.n ?? 0;
+}
+
+export async function listWebhooks(sql: Queryable, params: { tenantId: string; instanceId: string }) {
+  return sql<WebhookRow[]>`
+    SELECT ${columns(sql)} FROM webhooks w JOIN channels c ON c.id = w.channel_id
+    WHERE w.tenant_id = ${params.tenantId} AND w.instance_id = ${params.instanceId} AND w.deleted_at IS NULL
+    ORDER BY w.created_at, w.id`;
+}
+
+export async function getWebhook(
+  sql: Queryable,
+  params: { tenantId: string; webhookId: string },
+): Promise<WebhookRow | undefined> {
+  const [row] = await sql<WebhookRow[]>`
+    SELECT ${columns(sql)} FROM webhooks w JOIN channels c ON c.id = w.channel_id
+    WHERE w.tenant_id = ${params.tenantId} AND w.id = ${params.webhookId} AND w.deleted_at IS NULL`;
+  return row;
+}
+
+export async function getWebhookSecret(
+  sql: Queryable,
+  params: { tenantId: string; webhookId: string },
+): Promise<WebhookSecretRow | undefined> {
+  const [row] = await sql<WebhookSecretRow[]>`
+    SELECT ${columns(sql)}, w.url_ciphertext, w.url_key_id FROM webhooks w JOIN channels c ON c.id = w.channel_id
+    WHERE w.tenant_id = ${params.tenantId} AND w.id = ${params.webhookId} AND w.deleted_at IS NULL`;
+  return row;
+}
+
+export async function updateWebhook(
+  sql: Queryable,
+  params: {
+    tenantId: string;
+    webhookId: string;
+    name?: string | undefined;
+    description?: string | null | undefined;
+    active?: boolean | undefined;
+    url?: { channelId: string; urlCiphertext: Uint8Array; urlKeyId: string; urlMask: string; kind: string } | undefined;
+  },
+): Promise<boolean> {
+  const u = params.url;
+  const rows = await sql`
+    UPDATE webhooks SET
+      name = COALESCE(${params.name ?? null}, name),
+      description = ${params.description === undefined ? sql`description` : params.description},
+      active = COALESCE(${params.active ?? null}, active),
+      disabled_reason = ${params.active === true ? null : sql`disabled_reason`},
+      disabled_at = ${params.active === true ? null : sql`disabled_at`},
+      channel_id = ${u ? u.channelId : sql`channel_id`},
+      url_ciphertext = ${u ? Buffer.from(u.urlCiphertext) : sql`url_ciphertext`},
+      url_key_id = ${u ? u.urlKeyId : sql`url_key_id`},
+      url_mask = ${u ? u.urlMask : sql`url_mask`},
+      kind = ${u ? u.kind : sql`kind`},
+      updated_at = now()
+    WHERE tenant_id = ${params.tenantId} AND id = ${params.webhookId} AND deleted_at IS NULL
+    RETURNING id`;
+  return rows.length === 1;
+}
+
+export async function softDeleteWebhook(sql: Queryable, params: { tenantId: string; webhookId: string }) {
+  const rows = await sql`
+    UPDATE webhooks SET deleted_at = now(), active = false, updated_at = now()
+    WHERE tenant_id = ${params.tenantId} AND id = ${params.webhookId} AND deleted_at IS NULL RETURNING id`;
+  return rows.length === 1;
+}
+
+/** Every live webhook that posts to a channel: all of them go down together when Teams says the URL is gone. */
+export async function disableChannelWebhooks(
+  sql: Queryable,
+  params: { channelId: string; reason: string },
+): Promise<{ id: string; tenantId: string; instanceId: string }[]> {
+  return sql<{ id: string; tenantId: string; instanceId: string }[]>`
+    UPDATE webhooks SET active = false, disabled_reason = ${params.reason}, disabled_at = now(), updated_at = now()
+    WHERE channel_id = ${params.channelId} AND deleted_at IS NULL AND active
+    RETURNING id, tenant_id, instance_id`;
+}
+
+/** Alerts posted in the last 24 hours and distinct sources over 30 days, per webhook of an instance. */
+export async function webhookActivity(sql: Queryable, params: { tenantId: string; instanceId: string }) {
+  return sql<{ webhookId: string; alertsPosted24h: number; activeWorkflows: number }[]>`
+    SELECT w.id AS webhook_id,
+      (SELECT count(*)::int FROM messages m WHERE m.webhook_id = w.id AND m.status = 'delivered'
+         AND m.finished_at > now() - interval '24 hours') AS alerts_posted24h,
+      (SELECT count(DISTINCT m.source)::int FROM messages m WHERE m.webhook_id = w.id AND m.source IS NOT NULL
+         AND m.created_at > now() - interval '30 days') AS active_workflows
+    FROM webhooks w
+    WHERE w.tenant_id = ${params.tenantId} AND w.instance_id = ${params.instanceId} AND w.deleted_at IS NULL`;
+}
