@@ -51,7 +51,9 @@ export function adaptiveCardTexts(card: unknown): string[] {
 
 function attachmentTexts(message: JsonObject): string | null {
   if (!Array.isArray(message.attachments)) return null;
-  const texts = message.attachments.flatMap((a: unknown) => (isObject(a) ? adaptiveCardTexts(a.content) : []));
+  const texts = message.attachments.flatMap((a: unknown) =>
+    isObject(a) ? adaptiveCardTexts(a.content) : [],
+  );
   return texts.length > 0 ? texts.join("\n") : null;
 }
 
@@ -120,7 +122,11 @@ function adaptiveCardProblem(attachment: unknown, index: number): string | null 
 export function checkWorkflowsPayload(body: string): PayloadCheck {
   const json = parseJson(body);
   if (json === undefined) {
-    return { ok: false, json: null, reason: "The request content is not valid and could not be deserialized." };
+    return {
+      ok: false,
+      json: null,
+      reason: "The request content is not valid and could not be deserialized.",
+    };
   }
   if (!isObject(json)) return { ok: false, json, reason: "The request content must be a JSON object." };
   if (json.type !== "message") return { ok: false, json, reason: "Property 'type' must be 'message'." };

@@ -2,8 +2,8 @@
 // Memory stays bounded for benchmarks: bodies beyond maxRecordedBodies are dropped oldest first,
 // records beyond maxRecords too; the counts stay exact.
 
-import { pathnameOf } from "./urls.ts";
 import type { RecordedRequest, SimStats, Violation, WebhookKind } from "./types.ts";
+import { pathnameOf } from "./urls.ts";
 
 const LAST_PER_CHANNEL = 5;
 

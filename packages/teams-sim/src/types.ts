@@ -101,7 +101,10 @@ export interface TeamsSim {
   violations(urlOrPath?: string): Violation[];
   stats(): SimStats;
   /** Resolves once at least `count` requests (of that webhook) were recorded; rejects on timeout (10 s). */
-  waitForRequests(count: number, opts?: { urlOrPath?: string; timeoutMs?: number }): Promise<RecordedRequest[]>;
+  waitForRequests(
+    count: number,
+    opts?: { urlOrPath?: string; timeoutMs?: number },
+  ): Promise<RecordedRequest[]>;
   /** Forgets requests, violations, behaviors (default included) and window state. */
   reset(): void;
   /** Closes the server and every socket, hanging ones included. */

@@ -20,7 +20,10 @@ export function pathnameOf(urlOrPath: string): string {
 /** Hex derived from a seed (same channel, same URL), or random when there is none. */
 function hex(bytes: number, seed: string | undefined): string {
   if (seed === undefined) return randomBytes(bytes).toString("hex");
-  return createHash("sha256").update(seed).digest("hex").slice(0, bytes * 2);
+  return createHash("sha256")
+    .update(seed)
+    .digest("hex")
+    .slice(0, bytes * 2);
 }
 
 function uuid(seed: string | undefined): string {

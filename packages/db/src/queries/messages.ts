@@ -43,30 +43,37 @@ const columns = (sql: Queryable) =>
       c.ready_at AS channel_ready_at`;
 
 /**
- * Inserts messages and marks their channels as having work. Call inside a transaction: the channel
+ * Inserts messages (skipping any whose idempotency key is already taken; returns the ids inserted)
+ * and marks their channels as having work. Call inside a transaction: the channel
  * update comes after the insert so that a worker marking the channel idle either sees the message
  * or is overruled by this update (see packages/db/README.md, "Outbox").
  */
-export async function insertMessages(sql: Queryable, messages: NewMessage[]): Promise<void> {
-  if (messages.length === 0) return;
-  await sql`INSERT INTO messages ${sql(
-    messages.map((m) => ({ ...m, status: "queued", requestHash: m.requestHash ? Buffer.from(m.requestHash) : null })),
-    "id",
-    "tenantId",
-    "instanceId",
-    "webhookId",
-    "channelId",
-    "bindingKeyId",
-    "payload",
-    "payloadBytes",
-    "source",
-    "idempotencyKey",
-    "requestHash",
-    "statusMessage",
-    "status",
-  )}`;
-  const channelIds = [...new Set(messages.map((m) => m.channelId))].sort();
-  await sql`UPDATE channels SET ready_at = COALESCE(ready_at, now()) WHERE id = ANY(${channelIds}::bigint[])`;
+export async function insertMessages(sql: Queryable, messages: NewMessage[]): Promise<Set<string>> {
+  if (messages.length === 0) return new Set();
+  const rows = messages.map((m) => ({
+    id: m.id,
+    tenantId: m.tenantId,
+    instanceId: m.instanceId,
+    webhookId: m.webhookId,
+    channelId: m.channelId,
+    bindingKeyId: m.bindingKeyId,
+    payload: m.payload,
+    payloadBytes: m.payloadBytes,
+    source: m.source,
+    idempotencyKey: m.idempotencyKey,
+    requestHash: m.requestHash ? Buffer.from(m.requestHash) : null,
+    statusMessage: m.statusMessage,
+    status: "queued",
+  }));
+  const inserted = await sql<{ id: string }[]>`INSERT INTO messages ${sql(rows)}
+  ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+  RETURNING id`;
+  const ids = new Set(inserted.map((r) => r.id));
+  const channelIds = [...new Set(messages.filter((m) => ids.has(m.id)).map((m) => m.channelId))].sort();
+  if (channelIds.length > 0) {
+    await sql`UPDATE channels SET ready_at = COALESCE(ready_at, now()) WHERE id = ANY(${channelIds}::bigint[])`;
+  }
+  return ids;
 }
 
 export async function getMessage(sql: Queryable, params: { tenantId: string; messageId: string }) {

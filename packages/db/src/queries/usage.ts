@@ -132,3 +132,9 @@ export async function webhookCounts(sql: Queryable, params: { tenantId: string; 
       AND ${params.instanceId ? sql`instance_id = ${params.instanceId}` : sql`true`}`;
   return row ?? { registered: 0, active: 0 };
 }
+
+/** Gives back allowance taken for a message that was not stored after all (an idempotent replay). */
+export async function returnMonthlyMessages(sql: Queryable, params: { tenantId: string; month: string; amount: number }) {
+  await sql`UPDATE usage_monthly SET messages = GREATEST(0, messages - ${params.amount})
+            WHERE tenant_id = ${params.tenantId} AND month = ${params.month}::date`;
+}

@@ -1,0 +1,147 @@
+// Builds the Hono app: one error model, request ids, auth declared per path prefix, then the routes.
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AppContext } from "./context.ts";
+import type { AppEnv } from "./env.ts";
+import { DomainError, type ErrorCode, statusForCode } from "./errors.ts";
+import { adminAuth } from "./middleware/admin-auth/index.ts";
+import { licenseAuth } from "./middleware/license-auth/index.ts";
+import { sessionAuth } from "./middleware/session-auth/index.ts";
+import { activityRoutes } from "./routes/activity.ts";
+import { adminRoutes } from "./routes/admin.ts";
+import { authRoutes } from "./routes/auth.ts";
+import { instanceRoutes } from "./routes/instances.ts";
+import { opsRoutes } from "./routes/ops.ts";
+import { usageRoutes } from "./routes/usage.ts";
+import { webhookRoutes } from "./routes/webhooks.ts";
+import { Enqueuer } from "./services/messages/enqueue.ts";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface HeraldApp {
+  app: OpenAPIHono<AppEnv>;
+  enqueuer: Enqueuer;
+}
+
+export function createApp(ctx: AppContext): HeraldApp {
+  const enqueuer = new Enqueuer(ctx);
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const fields = result.error.issues.map((i) => ({ field: i.path.join(".") || "(body)", problem: i.message }));
+        const summary = fields.map((f) => `${f.field}: ${f.problem}`).join("; ");
+        throw new DomainError("invalid_request", `Invalid request: ${summary}.`, { fields });
+      }
+    },
+  });
+
+  app.use("*", requestId({ headerName: "X-Request-Id" }));
+  app.use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new DomainError("payload_too_large", `Request body is larger than ${MAX_BODY_BYTES} bytes.`);
+      },
+    }),
+  );
+
+  app.use("/v1/messages", licenseAuth({ ctx }));
+  app.use("/v1/messages/*", licenseAuth({ ctx }));
+  for (const path of ["/v1/instances", "/v1/instances/*", "/v1/webhooks/*", "/v1/usage"]) {
+    app.use(path, sessionAuth({ ctx }));
+  }
+  app.use("/admin/*", adminAuth({ token: ctx.config.adminToken }));
+
+  app.onError((error, c) => {
+    const { code, message, status, details, retryAfter } = mapError(error);
+    if (status >= 500) ctx.logger.error({ err: error, requestId: c.get("requestId"), path: c.req.path }, message);
+    if (retryAfter !== undefined) c.header("Retry-After", String(retryAfter));
+    const body: Record<string, unknown> = {
+      error: { code, message, requestId: c.get("requestId"), ...(details ? { details } : {}) },
+    };
+    // Activity callers always get a SendMessageResponse, rejections included.
+    if (c.req.path === "/v1/messages" || c.req.path.startsWith("/v1/messages/")) {
+      Object.assign(body, { SentMessage: false, Message: message, messageId: null, status: "rejected" });
+    }
+    if (c.req.path === "/v1/licenses/validate" && code === "license_invalid") {
+      Object.assign(body, { valid: false, reason: details?.reason ?? "unknown_key", message });
+    }
+    return c.json(body, status as ContentfulStatusCode);
+  });
+
+  app.notFound((c) =>
+    c.json(
+      { error: { code: "not_found", message: `No route ${c.req.method} ${c.req.path}; see /docs.`, requestId: c.get("requestId") } },
+      404,
+    ),
+  );
+
+  app.route("/", opsRoutes(ctx));
+  app.route("/", authRoutes(ctx));
+  app.route("/", activityRoutes(ctx, enqueuer));
+  app.route("/", instanceRoutes(ctx));
+  app.route("/", webhookRoutes(ctx, enqueuer));
+  app.route("/", usageRoutes(ctx));
+  app.route("/", adminRoutes(ctx));
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "LicenseHeaders", {
+    type: "apiKey",
+    in: "header",
+    name: "X-License-Key",
+    description: "With X-License-Secret in a second header.",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "LicenseBasic", { type: "http", scheme: "basic" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "Session", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "Admin", { type: "http", scheme: "bearer" });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Herald",
+      version: "0.1.0",
+      description: "Metered, multi-tenant delivery of messages to Microsoft Teams channels.",
+    },
+  });
+  return { app, enqueuer };
+}
+
+interface MappedError {
+  code: ErrorCode;
+  message: string;
+  status: number;
+  details?: Record<string, unknown> | undefined;
+  retryAfter?: number | undefined;
+}
+
+function mapError(error: unknown): MappedError {
+  if (error instanceof DomainError) {
+    return {
+      code: error.code,
+      message: error.message,
+      status: statusForCode[error.code],
+      details: error.details,
+      retryAfter: error.retryAfterSeconds ?? (error.code === "service_unavailable" ? 5 : undefined),
+    };
+  }
+  if (error instanceof HTTPException) {
+    if (error.status === 413) return { code: "payload_too_large", message: "Request body is too large.", status: 413 };
+    const malformed = /malformed json/i.test(error.message);
+    return {
+      code: "invalid_request",
+      message: malformed ? "Request body is not valid JSON; send a JSON object with Content-Type: application/json." : error.message,
+      status: 400,
+    };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return { code: "service_unavailable", message: "The database is unavailable; retry shortly.", status: 503, retryAfter: 5 };
+  }
+  return { code: "internal_error", message: "Something went wrong on our side; the request id identifies it in our logs.", status: 500 };
+}
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code ?? "";
+  return ["ECONNREFUSED", "ECONNRESET", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT", "57P01", "57P03"].includes(code);
+}

@@ -1,0 +1,119 @@
+// Herald's configuration: environment variables, parsed once at start. A bad value stops start-up
+// with a message naming the variable.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { DEFAULT_WEBHOOK_HOSTS, parseHostPatterns, parseRatePolicy, type RatePolicy } from "@herald/core";
+import { z } from "zod";
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+      .optional(),
+  ),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  HERALD_DATA_DIR: z.string().default("./.herald-data"),
+  HERALD_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  HERALD_SECRET_PREVIOUS: optionalString,
+  HERALD_WEBHOOK_HOSTS: optionalString,
+  HERALD_ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+  HERALD_PUBLIC_URL: optionalString,
+  HERALD_WORKER: z.enum(["in-process", "off"]).default("in-process"),
+  HERALD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+  HERALD_WORKFLOWS_RATE: z.string().default(""),
+  HERALD_RATE_GUARD_MS: z.coerce.number().int().min(0).max(5000).default(50),
+  HERALD_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
+  HERALD_RETRY_MAX_AGE_MS: z.coerce.number().int().min(1000).default(24 * 3600 * 1000),
+  HERALD_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  HERALD_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  STRIPE_API_BASE: optionalString,
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  dataDir: string;
+  secret: string;
+  previousSecret: string | undefined;
+  webhookHosts: readonly string[];
+  adminToken: string | undefined;
+  publicUrl: string | undefined;
+  worker: "in-process" | "off";
+  workerConcurrency: number;
+  workflowsPolicy: RatePolicy;
+  rateGuardMs: number;
+  sendTimeoutMs: number;
+  retryMaxAgeMs: number;
+  retentionDays: number;
+  logLevel: string;
+  stripe: { secretKey: string; webhookSecret: string | undefined; apiBase: string | undefined } | undefined;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const workflows = parseRatePolicy(e.HERALD_WORKFLOWS_RATE);
+  if (!workflows.ok) throw new ConfigError(`Invalid configuration:\n  HERALD_WORKFLOWS_RATE: ${workflows.error}`);
+  const dataDir = resolve(e.HERALD_DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    dataDir,
+    secret: e.HERALD_SECRET ?? secretForEmbedded(e.DATABASE_URL, dataDir),
+    previousSecret: e.HERALD_SECRET_PREVIOUS,
+    webhookHosts: e.HERALD_WEBHOOK_HOSTS ? parseHostPatterns(e.HERALD_WEBHOOK_HOSTS) : DEFAULT_WEBHOOK_HOSTS,
+    adminToken: e.HERALD_ADMIN_TOKEN,
+    publicUrl: e.HERALD_PUBLIC_URL,
+    worker: e.HERALD_WORKER,
+    workerConcurrency: e.HERALD_WORKER_CONCURRENCY,
+    workflowsPolicy: workflows.policy,
+    rateGuardMs: e.HERALD_RATE_GUARD_MS,
+    sendTimeoutMs: e.HERALD_SEND_TIMEOUT_MS,
+    retryMaxAgeMs: e.HERALD_RETRY_MAX_AGE_MS,
+    retentionDays: e.HERALD_RETENTION_DAYS,
+    logLevel: e.HERALD_LOG_LEVEL,
+    stripe: e.STRIPE_SECRET_KEY
+      ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE }
+      : undefined,
+  };
+}
+
+/**
+ * The embedded default generates its secret once and keeps it beside its data, so sessions and
+ * encrypted URLs survive restarts. Replicas sharing a PostgreSQL must share a secret: require it.
+ */
+function secretForEmbedded(databaseUrl: string | undefined, dataDir: string): string {
+  if (databaseUrl) {
+    throw new ConfigError(
+      "Invalid configuration:\n  HERALD_SECRET: required when DATABASE_URL is set (every replica must use the same secret); generate one with `openssl rand -hex 32`",
+    );
+  }
+  const file = join(dataDir, "secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("hex");
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}

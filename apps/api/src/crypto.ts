@@ -1,0 +1,100 @@
+// Keys derived from HERALD_SECRET, at-rest encryption of webhook URLs, and one-way hashes.
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  scrypt as scryptCb,
+  timingSafeEqual,
+} from "node:crypto";
+import { promisify } from "node:util";
+
+const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
+
+function derive(secret: string, purpose: string): Buffer {
+  return Buffer.from(hkdfSync("sha256", Buffer.from(secret, "utf8"), Buffer.alloc(0), `herald/${purpose}`, 32));
+}
+
+export interface Keyring {
+  readonly sessionKey: Uint8Array;
+  readonly urlKeyId: string;
+  encryptUrl(url: string): { ciphertext: Uint8Array; keyId: string };
+  decryptUrl(ciphertext: Uint8Array, keyId: string): string;
+  /** Identifies a channel by its URL without storing the URL: keyed, so it cannot be brute-forced offline. */
+  channelHash(url: string): Uint8Array;
+}
+
+export function createKeyring(secret: string, previousSecret?: string): Keyring {
+  const encryptionKeys = new Map<string, Buffer>();
+  const addKey = (s: string) => {
+    const key = derive(s, "url-encryption/v1");
+    const id = createHash("sha256").update(key).digest("hex").slice(0, 12);
+    encryptionKeys.set(id, key);
+    return id;
+  };
+  if (previousSecret) addKey(previousSecret);
+  const urlKeyId = addKey(secret);
+  const currentKey = encryptionKeys.get(urlKeyId) ?? derive(secret, "url-encryption/v1");
+  const channelKey = derive(secret, "channel-hash/v1");
+  return {
+    sessionKey: derive(secret, "session/v1"),
+    urlKeyId,
+    encryptUrl(url) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv("aes-256-gcm", currentKey, iv);
+      const body = Buffer.concat([cipher.update(url, "utf8"), cipher.final()]);
+      return { ciphertext: Buffer.concat([iv, cipher.getAuthTag(), body]), keyId: urlKeyId };
+    },
+    decryptUrl(ciphertext, keyId) {
+      const key = encryptionKeys.get(keyId);
+      if (!key) throw new Error(`webhook URL encrypted under unknown key ${keyId}; set HERALD_SECRET_PREVIOUS`);
+      const data = Buffer.from(ciphertext);
+      const decipher = createDecipheriv("aes-256-gcm", key, data.subarray(0, 12));
+      decipher.setAuthTag(data.subarray(12, 28));
+      return Buffer.concat([decipher.update(data.subarray(28)), decipher.final()]).toString("utf8");
+    },
+    channelHash(url) {
+      return createHmac("sha256", channelKey).update(url).digest();
+    },
+  };
+}
+
+/** License secrets are 256-bit random values, so a fast hash is enough (no password stretching needed). */
+export function hashLicenseSecret(secret: string): Buffer {
+  return createHash("sha256").update(secret, "utf8").digest();
+}
+
+export function sameHash(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function requestHash(parts: unknown): Buffer {
+  return createHash("sha256").update(JSON.stringify(parts)).digest();
+}
+
+const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scrypt(password, salt, 32, SCRYPT);
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString("base64url")}$${key.toString("base64url")}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, key] = stored.split("$");
+  if (scheme !== "scrypt" || !salt || !key) return false;
+  const expected = Buffer.from(key, "base64url");
+  const actual = await scrypt(password, Buffer.from(salt, "base64url"), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: SCRYPT.maxmem,
+  });
+  return sameHash(actual, expected);
+}
+
+export function randomToken(bytes: number): string {
+  return randomBytes(bytes).toString("base64url");
+}

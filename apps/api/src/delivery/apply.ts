@@ -1,0 +1,128 @@
+// Turns a delivery decision into database state, in one transaction: the message, the channel's
+// health, webhooks disabled with their queued messages failed, the error log and usage counters.
+import type { DeliveryDecision } from "@herald/core";
+import {
+  addUsage,
+  disableChannelWebhooks,
+  type DueMessage,
+  type ErrorLogEntry,
+  failQueuedMessages,
+  insertErrorLog,
+  recordMessageOutcome,
+  setChannelHealth,
+  type Sql,
+  type UsageIncrement,
+} from "@herald/db";
+import { type AppContext, utcDay } from "../context.ts";
+
+export interface AppliedDecision {
+  finishedMessageIds: string[];
+}
+
+export async function applyDecision(
+  ctx: AppContext,
+  params: {
+    channelId: string;
+    message: DueMessage;
+    decision: DeliveryDecision;
+    httpStatus: number | null;
+    teamsText: string | null;
+    classification: string;
+    previousBadRequests: number;
+  },
+): Promise<AppliedDecision> {
+  const { channelId, message, decision } = params;
+  const day = utcDay(ctx.clock.now());
+  const usage: UsageIncrement[] = [];
+  const count = (counter: UsageIncrement["counter"], m: { tenantId: string; instanceId: string }) =>
+    usage.push({ tenantId: m.tenantId, instanceId: m.instanceId, day, counter, amount: 1 });
+  const finished: string[] = [];
+
+  await (ctx.sql as Sql).begin(async (tx) => {
+    const m = decision.message;
+    switch (m.action) {
+      case "delivered":
+        await recordMessageOutcome(tx, {
+          id: message.id,
+          status: "delivered",
+          statusMessage: decision.userMessage,
+          lastHttpStatus: params.httpStatus,
+        });
+        count("messagesSent", message);
+        finished.push(message.id);
+        break;
+      case "retry":
+      case "wait":
+        await recordMessageOutcome(tx, {
+          id: message.id,
+          status: "queued",
+          statusMessage: decision.userMessage,
+          lastHttpStatus: params.httpStatus,
+          dueAt: m.action === "retry" ? new Date(m.atMs) : undefined,
+        });
+        if (m.action === "wait") count("messagesThrottled", message);
+        break;
+      case "fail":
+        await recordMessageOutcome(tx, {
+          id: message.id,
+          status: "failed",
+          statusMessage: decision.userMessage,
+          lastHttpStatus: params.httpStatus,
+        });
+        count("messagesFailed", message);
+        finished.push(message.id);
+        break;
+    }
+
+    const log: ErrorLogEntry[] = [];
+    if (decision.errorLog) {
+      log.push({
+        tenantId: message.tenantId,
+        instanceId: message.instanceId,
+        webhookId: message.webhookId,
+        messageId: message.id,
+        httpStatus: params.httpStatus,
+        kind: decision.errorLog.kind,
+        classification: params.classification,
+        teamsText: params.teamsText,
+        action: decision.errorLog.action,
+      });
+    }
+
+    const c = decision.channel;
+    if (c.action === "reset_bad_requests" && params.previousBadRequests !== 0) {
+      await setChannelHealth(tx, { channelId, consecutiveBadRequests: 0 });
+    } else if (c.action === "count_bad_request") {
+      await setChannelHealth(tx, { channelId, consecutiveBadRequests: c.consecutive });
+    } else if (c.action === "pause") {
+      await setChannelHealth(tx, { channelId, pausedUntil: new Date(c.untilMs) });
+    } else if (c.action === "disable") {
+      await setChannelHealth(tx, { channelId, consecutiveBadRequests: 0, pausedUntil: null });
+      const disabled = await disableChannelWebhooks(tx, { channelId, reason: c.reason });
+      const failed = await failQueuedMessages(tx, {
+        webhookIds: disabled.map((w) => w.id),
+        statusMessage: `Not delivered: the channel was disabled. ${c.reason}`,
+      });
+      for (const f of failed) {
+        count("messagesFailed", f);
+        finished.push(f.id);
+      }
+      for (const w of disabled) {
+        log.push({
+          tenantId: w.tenantId,
+          instanceId: w.instanceId,
+          webhookId: w.id,
+          messageId: null,
+          httpStatus: params.httpStatus,
+          kind: "Channel disabled",
+          classification: "state",
+          teamsText: null,
+          action: `Channel alerts disabled: ${c.reason} ${failed.filter((f) => f.webhookId === w.id).length} queued message(s) failed.`,
+        });
+      }
+    }
+    await insertErrorLog(tx, log);
+    await addUsage(tx, usage);
+  });
+  return { finishedMessageIds: finished };
+}

@@ -1,0 +1,309 @@
+// The delivery worker. It leases ready channels (FOR UPDATE SKIP LOCKED + locked_until), sends each
+// channel's due messages in FIFO order while Teams' rate windows allow, and releases the channel with
+// the time it may send next. Idle and waiting channels cost nothing: the worker sleeps until the
+// earliest ready time, or until new work is signalled.
+import { randomBytes } from "node:crypto";
+import {
+  classifyTeamsAnswer,
+  DEFAULT_RETRY,
+  decideDelivery,
+  LEGACY_CONNECTOR_POLICY,
+  longestPeriodMs,
+  nextSendAt,
+  type RatePolicy,
+  withGuard,
+} from "@herald/core";
+import {
+  type ClaimedChannel,
+  claimChannels,
+  type DueMessage,
+  dueMessages,
+  loadSends,
+  nextWakeAt,
+  pruneSends,
+  purgeMessageBodies,
+  recordMessageOutcome,
+  releaseChannel,
+  renewLease,
+  reserveSend,
+  sweepStrandedChannels,
+  addUsage,
+} from "@herald/db";
+import { type AppContext, utcDay } from "../context.ts";
+import { applyDecision } from "./apply.ts";
+import { createPoster, type Poster } from "./poster.ts";
+
+export interface WorkerOptions {
+  concurrency?: number;
+  leaseMs?: number;
+  /** Longest pause a channel task sleeps while holding its lease before it hands the channel back. */
+  maxHoldMs?: number;
+  /** Most messages one channel task sends before giving other channels their turn. */
+  fairnessBudget?: number;
+  pollMs?: number;
+}
+
+const HOUSEKEEPING_MS = 60_000;
+
+export class DeliveryWorker {
+  readonly owner = `w-${process.pid}-${randomBytes(4).toString("hex")}`;
+  private readonly poster: Poster;
+  private readonly active = new Map<string, Promise<void>>();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private readonly concurrency: number;
+  private readonly leaseMs: number;
+  private readonly maxHoldMs: number;
+  private readonly fairnessBudget: number;
+  private readonly pollMs: number;
+  private lastHousekeeping = 0;
+  private unlisten: (() => Promise<void>) | undefined;
+  private readonly onWork = () => this.wake();
+
+  constructor(
+    private readonly ctx: AppContext,
+    options: WorkerOptions = {},
+  ) {
+    this.concurrency = options.concurrency ?? ctx.config.workerConcurrency;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.maxHoldMs = options.maxHoldMs ?? 1_500;
+    this.fairnessBudget = options.fairnessBudget ?? 100;
+    this.pollMs = options.pollMs ?? 1_000;
+    this.poster = createPoster({ timeoutMs: ctx.config.sendTimeoutMs, connections: 32 });
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.ctx.signals.on("work", this.onWork);
+    if (this.ctx.engine === "postgres") {
+      // Other processes enqueue too: NOTIFY wakes this worker at once; polling stays the fallback.
+      const listener = await this.ctx.sql.listen("herald_work", () => this.wake()).catch(() => undefined);
+      this.unlisten = listener?.unlisten;
+    }
+    this.loop = this.run();
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** Stops claiming, lets in-flight sends finish and releases every lease. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.ctx.signals.off("work", this.onWork);
+    this.wake();
+    await this.loop;
+    await Promise.allSettled(this.active.values());
+    await this.unlisten?.().catch(() => undefined);
+    await this.poster.close();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.housekeeping();
+        const free = this.concurrency - this.active.size;
+        let claimed: ClaimedChannel[] = [];
+        if (free > 0) {
+          claimed = await claimChannels(this.ctx.sql, { owner: this.owner, leaseMs: this.leaseMs, limit: free });
+          for (const channel of claimed) this.spawn(channel);
+        }
+        if (free > 0 && claimed.length === free) continue;
+        await this.sleep(await this.sleepMs());
+      } catch (error) {
+        if (!this.running) break;
+        this.ctx.logger.error({ err: error }, "delivery loop error; retrying in 1s");
+        await this.sleep(1000);
+      }
+    }
+  }
+
+  private async sleepMs(): Promise<number> {
+    const { wakeAt, dbNow } = await nextWakeAt(this.ctx.sql);
+    if (!wakeAt) return this.pollMs;
+    return Math.max(5, Math.min(this.pollMs, wakeAt.getTime() - dbNow.getTime()));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.wakeUp = undefined;
+        done();
+      };
+    });
+  }
+
+  private spawn(channel: ClaimedChannel): void {
+    const task = this.work(channel)
+      .catch((error: unknown) => this.ctx.logger.error({ err: error, channelId: channel.id }, "channel task failed"))
+      .finally(() => {
+        this.active.delete(channel.id);
+        this.wake();
+      });
+    this.active.set(channel.id, task);
+  }
+
+  private policyFor(kind: ClaimedChannel["kind"]): RatePolicy {
+    const base = kind === "legacy" ? LEGACY_CONNECTOR_POLICY : this.ctx.config.workflowsPolicy;
+    return base.length > 0 ? withGuard(base, this.ctx.config.rateGuardMs) : base;
+  }
+
+  private async work(channel: ClaimedChannel): Promise<void> {
+    // All rate arithmetic runs on the database clock, shared by every replica.
+    const offset = channel.dbNow.getTime() - Date.now();
+    const now = () => Date.now() + offset;
+    const policy = this.policyFor(channel.kind);
+    const windowMs = longestPeriodMs(policy);
+    const sends = windowMs > 0 ? await loadSends(this.ctx.sql, { channelId: channel.id, windowMs }) : [];
+    let badRequests = channel.consecutiveBadRequests;
+    let notBefore: number | null = channel.pausedUntil ? channel.pausedUntil.getTime() : null;
+    let sent = 0;
+    const leaseStarted = Date.now();
+
+    try {
+      work: while (this.running && (notBefore === null || notBefore <= now())) {
+        notBefore = null;
+        const batch = await dueMessages(this.ctx.sql, { channelId: channel.id, limit: 20 });
+        if (batch.length === 0) break;
+        for (const message of batch) {
+          if (!this.running) break work;
+          if (!message.webhookActive || message.webhookDeleted) {
+            await this.failUnsendable(message);
+            continue;
+          }
+          if (windowMs > 0) {
+            const at = nextSendAt(policy, pruneOld(sends, now(), windowMs), now());
+            if (at > now()) {
+              if (at - now() > this.maxHoldMs || Date.now() - leaseStarted > this.leaseMs / 2) {
+                notBefore = at;
+                await this.markWaiting(message, at);
+                break work;
+              }
+              await delay(at - now());
+            }
+          }
+          const reservedAt = await reserveSend(this.ctx.sql, {
+            channelId: channel.id,
+            messageId: message.id,
+            record: windowMs > 0,
+          });
+          if (windowMs > 0) sends.push(reservedAt);
+          const outcome = await this.deliver(channel, message, badRequests);
+          badRequests = outcome.badRequests;
+          sent++;
+          if (outcome.pauseUntil !== null) {
+            notBefore = outcome.pauseUntil;
+            break work;
+          }
+          if (outcome.disabled) break work;
+          if (sent >= this.fairnessBudget) break work;
+        }
+        if (Date.now() - leaseStarted > this.leaseMs / 2) {
+          if (!(await renewLease(this.ctx.sql, { channelId: channel.id, owner: this.owner, leaseMs: this.leaseMs }))) {
+            return; // lease lost: another worker owns the channel now
+          }
+        }
+      }
+    } finally {
+      await releaseChannel(this.ctx.sql, {
+        channelId: channel.id,
+        owner: this.owner,
+        notBefore: notBefore === null ? null : new Date(notBefore),
+      });
+    }
+  }
+
+  private async deliver(channel: ClaimedChannel, message: DueMessage, badRequests: number) {
+    const started = Date.now();
+    const url = this.ctx.keys.decryptUrl(message.urlCiphertext, message.urlKeyId);
+    const answer = message.payload
+      ? await this.poster.post(url, message.payload)
+      : ({ type: "network_error", error: "message body was purged before delivery" } as const);
+    const nowMs = Date.now();
+    const classification = classifyTeamsAnswer(channel.kind, answer, nowMs);
+    const decision = decideDelivery(classification, {
+      attempts: message.attempts + 1,
+      queuedAtMs: message.createdAt.getTime(),
+      nowMs,
+      consecutiveBadRequests: badRequests,
+      random: Math.random,
+      retry: { ...DEFAULT_RETRY, maxAgeMs: this.ctx.config.retryMaxAgeMs },
+      throttlePauseMs: 60_000,
+    });
+    const httpStatus = answer.type === "response" ? answer.status : null;
+    const teamsText = "text" in classification ? classification.text : null;
+    const applied = await applyDecision(this.ctx, {
+      channelId: channel.id,
+      message,
+      decision,
+      httpStatus,
+      teamsText,
+      classification: classification.kind,
+      previousBadRequests: badRequests,
+    });
+    for (const id of applied.finishedMessageIds) this.ctx.signals.messageFinished(id);
+    if (decision.errorLog) {
+      this.ctx.logger.warn(
+        { messageId: message.id, webhookId: message.webhookId, status: httpStatus, kind: decision.errorLog.kind, ms: Date.now() - started },
+        decision.errorLog.action,
+      );
+    }
+    const c = decision.channel;
+    return {
+      badRequests: c.action === "count_bad_request" ? c.consecutive : c.action === "none" ? badRequests : 0,
+      pauseUntil: c.action === "pause" ? c.untilMs : null,
+      disabled: c.action === "disable",
+    };
+  }
+
+  private async failUnsendable(message: DueMessage): Promise<void> {
+    const reason = message.webhookDeleted
+      ? "Not delivered: the webhook was deleted."
+      : `Not delivered: the webhook is inactive.${message.disabledReason ? ` ${message.disabledReason}` : ""}`;
+    await this.ctx.sql.begin(async (tx) => {
+      await recordMessageOutcome(tx, { id: message.id, status: "failed", statusMessage: reason, lastHttpStatus: null });
+      await addUsage(tx, [
+        { tenantId: message.tenantId, instanceId: message.instanceId, day: utcDay(this.ctx.clock.now()), counter: "messagesFailed", amount: 1 },
+      ]);
+    });
+    this.ctx.signals.messageFinished(message.id);
+  }
+
+  private async markWaiting(message: DueMessage, at: number): Promise<void> {
+    await recordMessageOutcome(this.ctx.sql, {
+      id: message.id,
+      status: "queued",
+      statusMessage: `Waiting for Teams' rate limit on this channel; it allows the next post at ${new Date(at).toISOString()}.`,
+      lastHttpStatus: null,
+    });
+  }
+
+  private async housekeeping(): Promise<void> {
+    if (Date.now() - this.lastHousekeeping < HOUSEKEEPING_MS) return;
+    this.lastHousekeeping = Date.now();
+    await sweepStrandedChannels(this.ctx.sql);
+    await pruneSends(this.ctx.sql, { olderThanMs: longestPeriodMs(LEGACY_CONNECTOR_POLICY) + 3_600_000 });
+    await purgeMessageBodies(this.ctx.sql, {
+      olderThan: new Date(this.ctx.clock.now().getTime() - this.ctx.config.retentionDays * 86_400_000),
+    });
+  }
+}
+
+function pruneOld(sends: number[], nowMs: number, windowMs: number): number[] {
+  let drop = 0;
+  while (drop < sends.length && (sends[drop] ?? 0) <= nowMs - windowMs) drop++;
+  if (drop > 0) sends.splice(0, drop);
+  return sends;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}

@@ -1,0 +1,69 @@
+// One catalogue of error codes. Services throw DomainError (no HTTP in sight); the edge maps a
+// code to its status and renders {"error": {code, message, requestId}}.
+import { z } from "@hono/zod-openapi";
+
+export const ErrorCode = z.enum([
+  "invalid_request",
+  "payload_too_large",
+  "unauthorized",
+  "invalid_credentials",
+  "license_invalid",
+  "not_found",
+  "webhook_not_found",
+  "webhook_inactive",
+  "webhook_url_not_allowed",
+  "quota_exhausted",
+  "idempotency_conflict",
+  "email_taken",
+  "rate_limited",
+  "service_unavailable",
+  "internal_error",
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const statusForCode: Record<ErrorCode, 400 | 401 | 404 | 409 | 413 | 429 | 500 | 503> = {
+  invalid_request: 400,
+  payload_too_large: 413,
+  unauthorized: 401,
+  invalid_credentials: 401,
+  license_invalid: 401,
+  not_found: 404,
+  webhook_not_found: 404,
+  webhook_inactive: 409,
+  webhook_url_not_allowed: 400,
+  quota_exhausted: 429,
+  idempotency_conflict: 409,
+  email_taken: 409,
+  rate_limited: 429,
+  service_unavailable: 503,
+  internal_error: 500,
+};
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = "DomainError";
+  }
+}
+
+/** "Not found in this tenant" in one place: the same answer whether the id is unknown or someone else's. */
+export function found<T>(row: T | undefined | null, what: string, id: string, code: ErrorCode = "not_found"): T {
+  if (row === undefined || row === null) throw new DomainError(code, `No ${what} with id ${id} in your account.`);
+  return row;
+}
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: ErrorCode,
+      message: z.string(),
+      requestId: z.string(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  })
+  .openapi("Error");

@@ -1,0 +1,5 @@
+export { createApp } from "./app.ts";
+export { type Config, ConfigError, loadConfig } from "./config.ts";
+export { type AppContext, type Clock, systemClock } from "./context.ts";
+export { DeliveryWorker } from "./delivery/worker.ts";
+export { createLogger, type HeraldRuntime, startRuntime } from "./runtime.ts";

@@ -1,0 +1,154 @@
+// The activity API: what a low-code platform calls (sendMessage, message status, license validation).
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { getMessage } from "@herald/db";
+import type { AppContext } from "../context.ts";
+import type { AppEnv } from "../env.ts";
+import { found } from "../errors.ts";
+import { credentialsFromHeaders } from "../services/licenses/authenticate.ts";
+import { validateLicense } from "../services/licenses/validate.ts";
+import type { Enqueuer } from "../services/messages/enqueue.ts";
+import { presentMessage } from "../services/messages/present.ts";
+import { sendMessage, targetOfLicense } from "../services/messages/send.ts";
+import { waitForOutcome } from "../services/messages/wait.ts";
+import { errorResponses, json, jsonBody, SendMessageResponse } from "./schemas.ts";
+
+const SendMessageBody = z
+  .object({
+    webhookId: z.string().min(1).max(64).openapi({ example: "wh_2b7xk4m9q0s1t2v3w4y5" }),
+    textMessage: z.string().max(200_000).optional().openapi({ example: "Ticket #1234 was raised on the support portal." }),
+    card: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({ description: "A MessageCard or an Adaptive Card (version 1.4 at most)." }),
+    idempotencyKey: z.string().min(1).max(255).optional(),
+    source: z.string().max(100).optional().openapi({ description: "The workflow or microflow that sent it." }),
+  })
+  .refine((b) => (b.textMessage !== undefined && b.textMessage.trim() !== "") || b.card !== undefined, {
+    message: "textMessage must be a non-empty string unless a card is sent",
+    path: ["textMessage"],
+  })
+  .openapi("SendMessageRequest");
+
+const licenseSecurity: Record<string, string[]>[] = [{ LicenseHeaders: [] }, { LicenseBasic: [] }];
+
+const sendRoute = createRoute({
+  method: "post",
+  path: "/v1/messages",
+  summary: "sendMessage(webhookId, textMessage)",
+  description:
+    "Queues a message durably and waits up to `wait` seconds for Teams' answer. 200 delivered or failed, 202 queued, 4xx rejected.",
+  tags: ["Activity"],
+  security: licenseSecurity,
+  request: {
+    body: jsonBody(SendMessageBody),
+    query: z.object({ wait: z.coerce.number().int().min(0).max(30).default(10) }),
+    headers: z.object({ "idempotency-key": z.string().min(1).max(255).optional() }),
+  },
+  responses: {
+    200: json(SendMessageResponse, "Delivered (SentMessage true) or failed for good (SentMessage false)"),
+    202: json(SendMessageResponse, "Queued: durably stored, will be delivered or reported failed"),
+    ...errorResponses(400, 401, 404, 409, 413, 429, 503),
+  },
+});
+
+const getRoute = createRoute({
+  method: "get",
+  path: "/v1/messages/{messageId}",
+  summary: "A message's delivery progress",
+  tags: ["Activity"],
+  security: licenseSecurity,
+  request: { params: z.object({ messageId: z.string().min(1).max(64) }) },
+  responses: {
+    200: json(SendMessageResponse, "Delivered or failed"),
+    202: json(SendMessageResponse, "Still queued"),
+    ...errorResponses(401, 404),
+  },
+});
+
+const LicenseValid = z.object({
+  valid: z.literal(true),
+  tenant: z.object({ id: z.string(), name: z.string() }),
+  instance: z.object({ id: z.string(), name: z.string() }),
+  plan: z.string(),
+  quota: z.object({
+    webhooks: z.object({ used: z.number().int(), limit: z.number().int().nullable() }),
+    messagesThisMonth: z.object({ used: z.number().int(), limit: z.number().int().nullable() }),
+    trialEndsAt: z.string().nullable(),
+  }),
+});
+const LicenseInvalid = z.object({
+  valid: z.literal(false),
+  reason: z.enum(["unknown_key", "revoked", "subscription_inactive", "expired"]),
+  message: z.string(),
+});
+
+const validateRoute = createRoute({
+  method: "post",
+  path: "/v1/licenses/validate",
+  summary: "Validate a LicenseKey/LicenseSecret pair",
+  tags: ["Activity"],
+  request: {
+    body: {
+      required: false,
+      content: {
+        "application/json": {
+          schema: z.object({ licenseKey: z.string().max(200).optional(), licenseSecret: z.string().max(200).optional() }),
+        },
+      },
+    },
+  },
+  responses: {
+    200: json(LicenseValid, "Valid"),
+    401: json(LicenseInvalid, "Invalid, with the reason"),
+    ...errorResponses(400),
+  },
+});
+
+export function activityRoutes(ctx: AppContext, enqueuer: Enqueuer) {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.openapi(sendRoute, async (c) => {
+    const body = c.req.valid("json");
+    const { wait } = c.req.valid("query");
+    const license = c.get("license");
+    const { message } = await sendMessage({
+      ctx,
+      enqueuer,
+      target: targetOfLicense(license),
+      input: { ...body, idempotencyKey: body.idempotencyKey ?? c.req.valid("header")["idempotency-key"] },
+    });
+    const outcome = wait > 0 ? await waitForOutcome(ctx, message, wait) : message;
+    const { httpStatus, body: answer } = presentMessage(outcome);
+    return httpStatus === 200 ? c.json(answer, 200) : c.json(answer, 202);
+  });
+
+  app.openapi(getRoute, async (c) => {
+    const license = c.get("license");
+    const { messageId } = c.req.valid("param");
+    const row = found(await getMessage(ctx.sql, { tenantId: license.tenantId, messageId }), "message", messageId);
+    const { httpStatus, body } = presentMessage(row);
+    return httpStatus === 200 ? c.json(body, 200) : c.json(body, 202);
+  });
+
+  app.openapi(validateRoute, async (c) => {
+    const body = c.req.valid("json") ?? {};
+    const credentials =
+      body.licenseKey && body.licenseSecret
+        ? { licenseKey: body.licenseKey, licenseSecret: body.licenseSecret }
+        : credentialsFromHeaders({
+            key: c.req.header("x-license-key"),
+            secret: c.req.header("x-license-secret"),
+            authorization: c.req.header("authorization"),
+          });
+    if (!credentials) {
+      return c.json(
+        { valid: false as const, reason: "unknown_key" as const, message: "Send licenseKey and licenseSecret." },
+        401,
+      );
+    }
+    const result = await validateLicense(ctx, credentials.licenseKey, credentials.licenseSecret);
+    return result.valid ? c.json(result, 200) : c.json(result, 401);
+  });
+
+  return app;
+}

@@ -1,0 +1,106 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { PlanRow, TenantRow } from "@herald/db";
+import type { AppContext } from "../context.ts";
+import type { AppEnv } from "../env.ts";
+import { assignPlan, getPlans, getTenants, putPlan } from "../services/admin/index.ts";
+import { errorResponses, json, jsonBody } from "./schemas.ts";
+
+const security = [{ Admin: [] }];
+const limit = z.number().int().min(0).nullable();
+const Plan = z
+  .object({
+    name: z.string(),
+    displayName: z.string(),
+    webhookLimit: limit,
+    monthlyMessageLimit: limit,
+    billOverage: z.boolean(),
+    trialDays: z.number().int().min(1).nullable(),
+    requestsPerSecond: z.number().int().min(1).nullable(),
+    stripePriceId: z.string().nullable(),
+    stripeMeteredPriceId: z.string().nullable(),
+  })
+  .openapi("Plan");
+const PlanInput = Plan.omit({ name: true }).partial().extend({ displayName: z.string().min(1).max(200) });
+const Tenant = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    plan: z.string(),
+    subscriptionStatus: z.string(),
+    trialEndsAt: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi("Tenant");
+const toTenant = (t: TenantRow) => ({
+  id: t.id,
+  name: t.name,
+  plan: t.plan,
+  subscriptionStatus: t.subscriptionStatus,
+  trialEndsAt: t.trialEndsAt?.toISOString() ?? null,
+  createdAt: t.createdAt.toISOString(),
+});
+
+const listPlansRoute = createRoute({
+  method: "get",
+  path: "/admin/v1/plans",
+  summary: "List plans",
+  tags: ["Operator"],
+  security,
+  responses: { 200: json(z.object({ items: z.array(Plan) }), "Plans"), ...errorResponses(401, 404) },
+});
+const putPlanRoute = createRoute({
+  method: "put",
+  path: "/admin/v1/plans/{name}",
+  summary: "Define or change a plan",
+  tags: ["Operator"],
+  security,
+  request: { params: z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/) }), body: jsonBody(PlanInput) },
+  responses: { 200: json(Plan, "Plan"), ...errorResponses(400, 401, 404) },
+});
+const listTenantsRoute = createRoute({
+  method: "get",
+  path: "/admin/v1/tenants",
+  summary: "List tenants",
+  tags: ["Operator"],
+  security,
+  request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), after: z.string().max(64).optional() }) },
+  responses: { 200: json(z.object({ items: z.array(Tenant) }), "Tenants"), ...errorResponses(401, 404) },
+});
+const setPlanRoute = createRoute({
+  method: "put",
+  path: "/admin/v1/tenants/{tenantId}/plan",
+  summary: "Move a tenant to a plan",
+  tags: ["Operator"],
+  security,
+  request: { params: z.object({ tenantId: z.string().max(64) }), body: jsonBody(z.object({ plan: z.string().min(1).max(63) })) },
+  responses: { 204: { description: "Done" }, ...errorResponses(400, 401, 404) },
+});
+
+export function adminRoutes(ctx: AppContext) {
+  const app = new OpenAPIHono<AppEnv>();
+  app.openapi(listPlansRoute, async (c) => c.json({ items: await getPlans({ ctx }) }, 200));
+  app.openapi(putPlanRoute, async (c) => {
+    const input = c.req.valid("json");
+    const plan: PlanRow = {
+      name: c.req.valid("param").name,
+      displayName: input.displayName,
+      webhookLimit: input.webhookLimit ?? null,
+      monthlyMessageLimit: input.monthlyMessageLimit ?? null,
+      billOverage: input.billOverage ?? false,
+      trialDays: input.trialDays ?? null,
+      requestsPerSecond: input.requestsPerSecond ?? null,
+      stripePriceId: input.stripePriceId ?? null,
+      stripeMeteredPriceId: input.stripeMeteredPriceId ?? null,
+    };
+    return c.json(await putPlan({ ctx, plan }), 200);
+  });
+  app.openapi(listTenantsRoute, async (c) => {
+    const { limit, after } = c.req.valid("query");
+    return c.json({ items: (await getTenants({ ctx, limit, after })).map(toTenant) }, 200);
+  });
+  app.openapi(setPlanRoute, async (c) => {
+    await assignPlan({ ctx, tenantId: c.req.valid("param").tenantId, plan: c.req.valid("json").plan });
+    return c.body(null, 204);
+  });
+  return app;
+}

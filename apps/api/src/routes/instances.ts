@@ -1,0 +1,100 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppContext } from "../context.ts";
+import type { AppEnv } from "../env.ts";
+import { createBindingKey, listBindingKeys, revokeBindingKey } from "../services/binding-keys/index.ts";
+import { createInstance, listInstances, updateInstance } from "../services/instances/index.ts";
+import { BindingKey, errorResponses, Instance, json, jsonBody, toBindingKey, toInstance } from "./schemas.ts";
+
+const security = [{ Session: [] }];
+const InstanceParams = z.object({ instanceId: z.string().min(1).max(64) });
+const Name = z.object({ name: z.string().trim().min(1).max(200) });
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/v1/instances",
+  summary: "List instances",
+  tags: ["Console"],
+  security,
+  responses: { 200: json(z.object({ items: z.array(Instance) }), "Instances"), ...errorResponses(401) },
+});
+const createInstanceRoute = createRoute({
+  method: "post",
+  path: "/v1/instances",
+  summary: "Create an instance",
+  tags: ["Console"],
+  security,
+  request: { body: jsonBody(Name) },
+  responses: { 201: json(Instance, "Created"), ...errorResponses(400, 401) },
+});
+const renameRoute = createRoute({
+  method: "patch",
+  path: "/v1/instances/{instanceId}",
+  summary: "Rename an instance",
+  tags: ["Console"],
+  security,
+  request: { params: InstanceParams, body: jsonBody(Name) },
+  responses: { 200: json(Instance, "Renamed"), ...errorResponses(400, 401, 404) },
+});
+const createKeyRoute = createRoute({
+  method: "post",
+  path: "/v1/instances/{instanceId}/binding-keys",
+  summary: "Create binding keys (the LicenseSecret is shown once)",
+  tags: ["Console"],
+  security,
+  request: { params: InstanceParams, body: jsonBody(Name) },
+  responses: {
+    201: json(BindingKey.extend({ licenseSecret: z.string() }), "Created; copy the secret now"),
+    ...errorResponses(400, 401, 404),
+  },
+});
+const listKeysRoute = createRoute({
+  method: "get",
+  path: "/v1/instances/{instanceId}/binding-keys",
+  summary: "List binding keys (no secrets)",
+  tags: ["Console"],
+  security,
+  request: { params: InstanceParams },
+  responses: { 200: json(z.object({ items: z.array(BindingKey) }), "Binding keys"), ...errorResponses(401, 404) },
+});
+const revokeKeyRoute = createRoute({
+  method: "delete",
+  path: "/v1/instances/{instanceId}/binding-keys/{bindingKeyId}",
+  summary: "Revoke binding keys",
+  tags: ["Console"],
+  security,
+  request: { params: InstanceParams.extend({ bindingKeyId: z.string().min(1).max(64) }) },
+  responses: { 200: json(BindingKey, "Revoked"), ...errorResponses(401, 404) },
+});
+
+export function instanceRoutes(ctx: AppContext) {
+  const app = new OpenAPIHono<AppEnv>();
+  app.openapi(listRoute, async (c) => {
+    const items = await listInstances({ ctx, tenantId: c.get("session").tenantId });
+    return c.json({ items: items.map(toInstance) }, 200);
+  });
+  app.openapi(createInstanceRoute, async (c) => {
+    const row = await createInstance({ ctx, tenantId: c.get("session").tenantId, input: c.req.valid("json") });
+    return c.json(toInstance(row), 201);
+  });
+  app.openapi(renameRoute, async (c) => {
+    const { instanceId } = c.req.valid("param");
+    const row = await updateInstance({ ctx, tenantId: c.get("session").tenantId, instanceId, input: c.req.valid("json") });
+    return c.json(toInstance(row), 200);
+  });
+  app.openapi(createKeyRoute, async (c) => {
+    const { instanceId } = c.req.valid("param");
+    const row = await createBindingKey({ ctx, tenantId: c.get("session").tenantId, instanceId, input: c.req.valid("json") });
+    return c.json({ ...toBindingKey(row), licenseSecret: row.licenseSecret }, 201);
+  });
+  app.openapi(listKeysRoute, async (c) => {
+    const { instanceId } = c.req.valid("param");
+    const rows = await listBindingKeys({ ctx, tenantId: c.get("session").tenantId, instanceId });
+    return c.json({ items: rows.map(toBindingKey) }, 200);
+  });
+  app.openapi(revokeKeyRoute, async (c) => {
+    const { instanceId, bindingKeyId } = c.req.valid("param");
+    const row = await revokeBindingKey({ ctx, tenantId: c.get("session").tenantId, instanceId, bindingKeyId });
+    return c.json(toBindingKey(row), 200);
+  });
+  return app;
+}

@@ -1,0 +1,118 @@
+// Response shapes of the public contract, and the mappers from rows to them (rows never leave as they are).
+import { z } from "@hono/zod-openapi";
+import type { BindingKeyRow, ErrorLogRow, InstanceRow, WebhookRow } from "@herald/db";
+import { ErrorBody } from "../errors.ts";
+
+export const SendMessageResponse = z
+  .object({
+    SentMessage: z.boolean(),
+    Message: z.string(),
+    messageId: z.string().nullable(),
+    status: z.enum(["delivered", "queued", "failed", "rejected"]),
+  })
+  .openapi("SendMessageResponse");
+
+export const Instance = z
+  .object({ id: z.string(), name: z.string(), createdAt: z.string() })
+  .openapi("Instance");
+export const toInstance = (r: InstanceRow) => ({ id: r.id, name: r.name, createdAt: r.createdAt.toISOString() });
+
+export const BindingKey = z
+  .object({
+    id: z.string(),
+    instanceId: z.string(),
+    name: z.string(),
+    licenseKey: z.string(),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi("BindingKey");
+export const toBindingKey = (r: BindingKeyRow) => ({
+  id: r.id,
+  instanceId: r.instanceId,
+  name: r.name,
+  licenseKey: r.licenseKey,
+  createdAt: r.createdAt.toISOString(),
+  lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+  revokedAt: r.revokedAt?.toISOString() ?? null,
+});
+
+export const Webhook = z
+  .object({
+    webhookId: z.string(),
+    instanceId: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    url: z.string().openapi({ description: "Masked: the URL embeds credentials and is never shown in full again." }),
+    kind: z.enum(["legacy", "workflows"]),
+    active: z.boolean(),
+    state: z.enum(["active", "paused", "disabled", "inactive"]),
+    disabledReason: z.string().nullable(),
+    pausedUntil: z.string().nullable(),
+    createdAt: z.string(),
+    alertsPosted24h: z.number().int().optional(),
+    activeWorkflows: z.number().int().optional(),
+  })
+  .openapi("Webhook");
+export function toWebhook(r: WebhookRow & { alertsPosted24h?: number; activeWorkflows?: number }, now = new Date()) {
+  const paused = r.pausedUntil && r.pausedUntil > now ? r.pausedUntil : null;
+  return {
+    webhookId: r.id,
+    instanceId: r.instanceId,
+    name: r.name,
+    description: r.description,
+    url: r.urlMask,
+    kind: r.kind,
+    active: r.active,
+    state: !r.active ? (r.disabledReason ? ("disabled" as const) : ("inactive" as const)) : paused ? ("paused" as const) : ("active" as const),
+    disabledReason: r.disabledReason,
+    pausedUntil: paused?.toISOString() ?? null,
+    createdAt: r.createdAt.toISOString(),
+    ...(r.alertsPosted24h === undefined ? {} : { alertsPosted24h: r.alertsPosted24h }),
+    ...(r.activeWorkflows === undefined ? {} : { activeWorkflows: r.activeWorkflows }),
+  };
+}
+
+export const ErrorLogItem = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    webhookId: z.string(),
+    instanceId: z.string(),
+    messageId: z.string().nullable(),
+    httpStatus: z.number().int().nullable(),
+    kind: z.string(),
+    classification: z.string(),
+    teamsText: z.string().nullable(),
+    action: z.string(),
+  })
+  .openapi("ErrorLogItem");
+export const toErrorLogItem = (r: ErrorLogRow) => ({
+  id: String(r.id),
+  at: r.at.toISOString(),
+  webhookId: r.webhookId,
+  instanceId: r.instanceId,
+  messageId: r.messageId,
+  httpStatus: r.httpStatus,
+  kind: r.kind,
+  classification: r.classification,
+  teamsText: r.teamsText,
+  action: r.action,
+});
+
+export function errorResponses(...statuses: number[]) {
+  return Object.fromEntries(
+    statuses.map((s) => [s, { description: "Error", content: { "application/json": { schema: ErrorBody } } }]),
+  );
+}
+
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { "application/json": { schema } },
+});

@@ -1,0 +1,47 @@
+import { getPlan, getUserByEmail, insertInstance, insertTenant, insertUser } from "@herald/db";
+import { type AppContext, newId } from "../../context.ts";
+import { hashPassword } from "../../crypto.ts";
+import { DomainError } from "../../errors.ts";
+import { issueSessionToken } from "./session.ts";
+
+export interface SignupInput {
+  email: string;
+  password: string;
+  organization: string;
+}
+
+/** A new tenant on the trial plan, with its first instance, as Mendix's "Try for Free" does. */
+export async function signup({ ctx, input }: { ctx: AppContext; input: SignupInput }) {
+  if (await getUserByEmail(ctx.sql, { email: input.email })) {
+    throw new DomainError("email_taken", `An account for ${input.email} already exists; sign in instead.`);
+  }
+  const passwordHash = await hashPassword(input.password);
+  const tenantId = newId("ten");
+  const instanceId = newId("ins");
+  const userId = newId("usr");
+  const now = ctx.clock.now();
+  await ctx.sql.begin(async (tx) => {
+    const plan = await getPlan(tx, { name: "trial" });
+    const trialEndsAt = plan?.trialDays ? new Date(now.getTime() + plan.trialDays * 86_400_000) : null;
+    await insertTenant(tx, {
+      id: tenantId,
+      name: input.organization,
+      plan: "trial",
+      trialEndsAt,
+      subscriptionStatus: "trialing",
+    });
+    await insertUser(tx, { id: userId, tenantId, email: input.email, passwordHash });
+    await insertInstance(tx, { id: instanceId, tenantId, name: "Developer Instance" });
+  }).catch((error: unknown) => {
+    if (isUniqueViolation(error)) {
+      throw new DomainError("email_taken", `An account for ${input.email} already exists; sign in instead.`);
+    }
+    throw error;
+  });
+  const token = await issueSessionToken(ctx, { userId, tenantId });
+  return { token, tenantId, instanceId };
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: string }).code === "23505";
+}

@@ -1,0 +1,55 @@
+import { randomBytes } from "node:crypto";
+import { LICENSE_KEY_PREFIX, LICENSE_SECRET_PREFIX } from "@herald/core";
+import { insertBindingKey, listBindingKeys as listQuery, revokeBindingKey as revokeQuery } from "@herald/db";
+import { type AppContext, newId } from "../../context.ts";
+import { hashLicenseSecret } from "../../crypto.ts";
+import { found } from "../../errors.ts";
+import { requireInstance } from "../instances/index.ts";
+import { forgetLicense } from "../licenses/authenticate.ts";
+
+/** Creates a LicenseKey/LicenseSecret pair. The secret is returned here once and stored only as a hash. */
+export async function createBindingKey({
+  ctx,
+  tenantId,
+  instanceId,
+  input,
+}: {
+  ctx: AppContext;
+  tenantId: string;
+  instanceId: string;
+  input: { name: string };
+}) {
+  await requireInstance(ctx, tenantId, instanceId);
+  const licenseKey = `${LICENSE_KEY_PREFIX}${randomBytes(12).toString("base64url")}`;
+  const licenseSecret = `${LICENSE_SECRET_PREFIX}${randomBytes(32).toString("base64url")}`;
+  const row = await insertBindingKey(ctx.sql, {
+    id: newId("bk"),
+    tenantId,
+    instanceId,
+    name: input.name,
+    licenseKey,
+    secretHash: hashLicenseSecret(licenseSecret),
+  });
+  return { ...row, licenseSecret };
+}
+
+export async function listBindingKeys({ ctx, tenantId, instanceId }: { ctx: AppContext; tenantId: string; instanceId: string }) {
+  await requireInstance(ctx, tenantId, instanceId);
+  return listQuery(ctx.sql, { tenantId, instanceId });
+}
+
+export async function revokeBindingKey({
+  ctx,
+  tenantId,
+  instanceId,
+  bindingKeyId,
+}: {
+  ctx: AppContext;
+  tenantId: string;
+  instanceId: string;
+  bindingKeyId: string;
+}) {
+  const row = found(await revokeQuery(ctx.sql, { tenantId, instanceId, bindingKeyId }), "binding key", bindingKeyId);
+  forgetLicense(row.licenseKey);
+  return row;
+}

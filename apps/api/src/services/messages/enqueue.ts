@@ -1,0 +1,117 @@
+// Group commit for sendMessage: requests that arrive together share one transaction, so the
+// durable insert costs one round trip per batch instead of one per message. Each message still
+// gets its own race-free quota decision (a conditional upsert per message, pipelined).
+import { checkQuota } from "@herald/core";
+import {
+  addUsage,
+  insertMessages,
+  type NewMessage,
+  returnMonthlyMessages,
+  type Sql,
+  takeMonthlyMessages,
+} from "@herald/db";
+import { type AppContext, utcDay, utcMonth } from "../../context.ts";
+import { DomainError } from "../../errors.ts";
+
+export interface EnqueueRequest {
+  message: NewMessage;
+  /** null: the plan has no monthly limit or bills overage; the counter still counts. */
+  monthlyLimit: number | null;
+  planName: string;
+  countsAgainstQuota: boolean;
+}
+
+export type EnqueueResult = { outcome: "queued" } | { outcome: "duplicate" };
+
+interface Pending {
+  request: EnqueueRequest;
+  resolve: (result: EnqueueResult) => void;
+  reject: (error: unknown) => void;
+}
+
+const MAX_BATCH = 256;
+
+export class Enqueuer {
+  private pending: Pending[] = [];
+  private flushing = false;
+
+  constructor(private readonly ctx: AppContext) {}
+
+  enqueue(request: EnqueueRequest): Promise<EnqueueResult> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ request, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, MAX_BATCH);
+      try {
+        await this.commit(batch);
+      } catch (error) {
+        for (const p of batch) p.reject(error);
+      }
+    }
+    this.flushing = false;
+    this.ctx.signals.workQueued();
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
+    const now = this.ctx.clock.now();
+    const month = utcMonth(now);
+    const day = utcDay(now);
+    const resetsOn = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+    const settled = await (this.ctx.sql as Sql).begin(async (tx) => {
+      // One quota decision per message, in arrival order, pipelined in this transaction.
+      const decisions = await Promise.all(
+        batch.map((p) =>
+          takeMonthlyMessages(tx, {
+            tenantId: p.request.message.tenantId,
+            month,
+            amount: p.request.countsAgainstQuota ? 1 : 0,
+            limit: p.request.countsAgainstQuota ? p.request.monthlyLimit : null,
+          }),
+        ),
+      );
+      const admitted = batch.filter((_, i) => decisions[i] !== null);
+      const inserted = await insertMessages(
+        tx,
+        admitted.map((p) => p.request.message),
+      );
+      const duplicates = admitted.filter((p) => !inserted.has(p.request.message.id));
+      for (const p of duplicates) {
+        if (p.request.countsAgainstQuota) {
+          await returnMonthlyMessages(tx, { tenantId: p.request.message.tenantId, month, amount: 1 });
+        }
+      }
+      await addUsage(
+        tx,
+        admitted
+          .filter((p) => inserted.has(p.request.message.id))
+          .map((p) => ({
+            tenantId: p.request.message.tenantId,
+            instanceId: p.request.message.instanceId,
+            day,
+            counter: "messagesAccepted" as const,
+            amount: 1,
+          })),
+      );
+      return { decisions, inserted };
+    });
+    batch.forEach((p, i) => {
+      if (settled.decisions[i] === null) {
+        const limit = p.request.monthlyLimit ?? 0;
+        const quota = checkQuota("messages", limit, limit, 1, p.request.planName, resetsOn.getTime());
+        p.reject(new DomainError("quota_exhausted", quota.message, { used: limit, limit, plan: p.request.planName }));
+      } else if (settled.inserted.has(p.request.message.id)) {
+        p.resolve({ outcome: "queued" });
+      } else {
+        p.resolve({ outcome: "duplicate" });
+      }
+    });
+  }
+}

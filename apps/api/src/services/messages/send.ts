@@ -1,0 +1,127 @@
+// sendMessage(webhookId, textMessage): validate, build the final Teams payload for the webhook's
+// URL kind, take quota, and store it durably in the outbox. Delivery is the worker's job.
+import { buildTeamsPayload } from "@herald/core";
+import { findByIdempotencyKey, getMessage, getWebhook, type MessageRow } from "@herald/db";
+import { type AppContext, newId } from "../../context.ts";
+import { requestHash, sameHash } from "../../crypto.ts";
+import { DomainError } from "../../errors.ts";
+import type { License } from "../licenses/authenticate.ts";
+import type { Enqueuer } from "./enqueue.ts";
+
+export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
+
+export interface SendMessageInput {
+  webhookId: string;
+  textMessage?: string | undefined;
+  card?: Record<string, unknown> | undefined;
+  idempotencyKey?: string | undefined;
+  source?: string | undefined;
+}
+
+export interface SendTarget {
+  tenantId: string;
+  instanceId: string;
+  bindingKeyId: string | null;
+  planName: string;
+  monthlyLimit: number | null;
+  countsAgainstQuota: boolean;
+}
+
+export function targetOfLicense(license: License): SendTarget {
+  return {
+    tenantId: license.tenantId,
+    instanceId: license.instanceId,
+    bindingKeyId: license.bindingKeyId,
+    planName: license.plan,
+    monthlyLimit: license.billOverage ? null : license.monthlyMessageLimit,
+    countsAgainstQuota: true,
+  };
+}
+
+export async function sendMessage({
+  ctx,
+  enqueuer,
+  target,
+  input,
+}: {
+  ctx: AppContext;
+  enqueuer: Enqueuer;
+  target: SendTarget;
+  input: SendMessageInput;
+}): Promise<{ message: MessageRow; replayed: boolean }> {
+  const hash = requestHash([input.webhookId, input.textMessage ?? null, input.card ?? null]);
+  if (input.idempotencyKey) {
+    const existing = await findByIdempotencyKey(ctx.sql, {
+      tenantId: target.tenantId,
+      idempotencyKey: input.idempotencyKey,
+      windowMs: IDEMPOTENCY_WINDOW_MS,
+    });
+    if (existing) return { message: replayOf(existing, hash, input.idempotencyKey), replayed: true };
+  }
+
+  const webhook = await getWebhook(ctx.sql, { tenantId: target.tenantId, webhookId: input.webhookId });
+  if (!webhook || webhook.instanceId !== target.instanceId) {
+    throw new DomainError(
+      "webhook_not_found",
+      `No webhook with id ${input.webhookId} in this instance. Copy the Webhook ID from the console's Channels tab.`,
+    );
+  }
+  if (!webhook.active) {
+    throw new DomainError(
+      "webhook_inactive",
+      webhook.disabledReason
+        ? `Webhook ${webhook.id} (${webhook.name}) is disabled: ${webhook.disabledReason} Fix it in Teams, then activate it in the console.`
+        : `Webhook ${webhook.id} (${webhook.name}) is inactive. Activate it in the console to send messages.`,
+    );
+  }
+
+  const built = buildTeamsPayload(webhook.kind, { text: input.textMessage, card: input.card });
+  if (!built.ok) {
+    throw new DomainError(built.code === "payload_too_large" ? "payload_too_large" : "invalid_request", built.message, {
+      field: built.code === "invalid_card" ? "card" : "textMessage",
+    });
+  }
+
+  const messageId = newId("msg");
+  const result = await enqueuer.enqueue({
+    message: {
+      id: messageId,
+      tenantId: target.tenantId,
+      instanceId: target.instanceId,
+      webhookId: webhook.id,
+      channelId: webhook.channelId,
+      bindingKeyId: target.bindingKeyId,
+      payload: built.body,
+      payloadBytes: built.bytes,
+      source: input.source ?? null,
+      idempotencyKey: input.idempotencyKey ?? null,
+      requestHash: hash,
+      statusMessage: "Queued for delivery.",
+    },
+    monthlyLimit: target.monthlyLimit,
+    planName: target.planName,
+    countsAgainstQuota: target.countsAgainstQuota,
+  });
+  if (result.outcome === "duplicate" && input.idempotencyKey) {
+    // Another request with the same key won the race; answer with its message.
+    const existing = await findByIdempotencyKey(ctx.sql, {
+      tenantId: target.tenantId,
+      idempotencyKey: input.idempotencyKey,
+      windowMs: IDEMPOTENCY_WINDOW_MS,
+    });
+    if (existing) return { message: replayOf(existing, hash, input.idempotencyKey), replayed: true };
+  }
+  const stored = await getMessage(ctx.sql, { tenantId: target.tenantId, messageId });
+  if (!stored) throw new Error(`message ${messageId} vanished after it was stored`);
+  return { message: stored, replayed: false };
+}
+
+function replayOf(existing: MessageRow, hash: Uint8Array, key: string): MessageRow {
+  if (existing.requestHash && !sameHash(existing.requestHash, hash)) {
+    throw new DomainError(
+      "idempotency_conflict",
+      `Idempotency key "${key}" was already used for a different message (${existing.id}); use a new key for new content.`,
+    );
+  }
+  return existing;
+}

@@ -1,0 +1,49 @@
+import { checkQuota } from "@herald/core";
+import { addUsage, countWebhooks, getTenant, getWebhook, insertWebhook, lockTenant } from "@herald/db";
+import { type AppContext, newId, utcDay } from "../../context.ts";
+import { DomainError, found } from "../../errors.ts";
+import { requireInstance } from "../instances/index.ts";
+import { prepareWebhookUrl } from "./url.ts";
+
+export interface CreateWebhookInput {
+  name: string;
+  url: string;
+  description?: string | undefined;
+}
+
+/** Registers a Teams webhook URL and hands out its webhook ID. Each one counts against the plan's webhook quota. */
+export async function createWebhook({
+  ctx,
+  tenantId,
+  instanceId,
+  input,
+}: {
+  ctx: AppContext;
+  tenantId: string;
+  instanceId: string;
+  input: CreateWebhookInput;
+}) {
+  await requireInstance(ctx, tenantId, instanceId);
+  const webhookId = newId("wh");
+  await ctx.sql.begin(async (tx) => {
+    // The tenant row lock makes count-then-insert race-free across replicas.
+    await lockTenant(tx, { tenantId });
+    const tenant = found(await getTenant(tx, { tenantId }), "tenant", tenantId);
+    const used = await countWebhooks(tx, { tenantId });
+    const quota = checkQuota("webhooks", used, tenant.planDetails.webhookLimit, 1, tenant.plan);
+    if (!quota.allowed) {
+      throw new DomainError("quota_exhausted", quota.message, { used, limit: quota.limit, plan: tenant.plan });
+    }
+    const url = await prepareWebhookUrl(ctx, tx, input.url);
+    await insertWebhook(tx, {
+      id: webhookId,
+      tenantId,
+      instanceId,
+      name: input.name,
+      description: input.description ?? null,
+      ...url,
+    });
+    await addUsage(tx, [{ tenantId, instanceId, day: utcDay(ctx.clock.now()), counter: "webhooksAdded", amount: 1 }]);
+  });
+  return found(await getWebhook(ctx.sql, { tenantId, webhookId }), "webhook", webhookId);
+}

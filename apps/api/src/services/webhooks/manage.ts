@@ -1,0 +1,116 @@
+import {
+  getWebhook as getWebhookQuery,
+  insertErrorLog,
+  failQueuedMessages,
+  listWebhooks as listQuery,
+  resetChannel,
+  softDeleteWebhook,
+  updateWebhook as updateQuery,
+  webhookActivity,
+} from "@herald/db";
+import type { AppContext } from "../../context.ts";
+import { found } from "../../errors.ts";
+import { requireInstance } from "../instances/index.ts";
+import { recordFailures } from "../messages/usage.ts";
+import { prepareWebhookUrl } from "./url.ts";
+
+export async function requireWebhook(ctx: AppContext, tenantId: string, webhookId: string) {
+  return found(await getWebhookQuery(ctx.sql, { tenantId, webhookId }), "webhook", webhookId, "webhook_not_found");
+}
+
+export async function listWebhooks({ ctx, tenantId, instanceId }: { ctx: AppContext; tenantId: string; instanceId: string }) {
+  await requireInstance(ctx, tenantId, instanceId);
+  const [rows, activity] = await Promise.all([
+    listQuery(ctx.sql, { tenantId, instanceId }),
+    webhookActivity(ctx.sql, { tenantId, instanceId }),
+  ]);
+  const byId = new Map(activity.map((a) => [a.webhookId, a]));
+  return rows.map((row) => ({
+    ...row,
+    alertsPosted24h: byId.get(row.id)?.alertsPosted24h ?? 0,
+    activeWorkflows: byId.get(row.id)?.activeWorkflows ?? 0,
+  }));
+}
+
+export interface UpdateWebhookInput {
+  name?: string | undefined;
+  url?: string | undefined;
+  description?: string | null | undefined;
+  active?: boolean | undefined;
+}
+
+export async function updateWebhook({
+  ctx,
+  tenantId,
+  webhookId,
+  input,
+}: {
+  ctx: AppContext;
+  tenantId: string;
+  webhookId: string;
+  input: UpdateWebhookInput;
+}) {
+  const before = await requireWebhook(ctx, tenantId, webhookId);
+  const failedIds: string[] = [];
+  await ctx.sql.begin(async (tx) => {
+    const url = input.url === undefined ? undefined : await prepareWebhookUrl(ctx, tx, input.url);
+    await updateQuery(tx, { tenantId, webhookId, ...input, url });
+    const channelId = url?.channelId ?? before.channelId;
+    if (input.active === true) {
+      // Re-activation is a fresh start: the pause and the bad-request count go, and it is logged.
+      await resetChannel(tx, { channelId });
+      if (!before.active) {
+        await insertErrorLog(tx, [
+          {
+            tenantId,
+            instanceId: before.instanceId,
+            webhookId,
+            messageId: null,
+            httpStatus: null,
+            kind: "Channel reactivated",
+            classification: "state",
+            teamsText: null,
+            action: "Channel activated; pause and error counters cleared",
+          },
+        ]);
+      }
+    }
+    if (input.active === false && before.active) {
+      const failed = await failQueuedMessages(tx, {
+        webhookIds: [webhookId],
+        statusMessage: "The webhook was inactivated in the console before this message could be delivered.",
+      });
+      await recordFailures(ctx, tx, failed);
+      failedIds.push(...failed.map((m) => m.id));
+      await insertErrorLog(tx, [
+        {
+          tenantId,
+          instanceId: before.instanceId,
+          webhookId,
+          messageId: null,
+          httpStatus: null,
+          kind: "Channel inactivated",
+          classification: "state",
+          teamsText: null,
+          action: `Channel inactivated in the console; ${failed.length} queued message(s) failed`,
+        },
+      ]);
+    }
+  });
+  for (const id of failedIds) ctx.signals.messageFinished(id);
+  return requireWebhook(ctx, tenantId, webhookId);
+}
+
+export async function deleteWebhook({ ctx, tenantId, webhookId }: { ctx: AppContext; tenantId: string; webhookId: string }) {
+  await requireWebhook(ctx, tenantId, webhookId);
+  const failed = await ctx.sql.begin(async (tx) => {
+    await softDeleteWebhook(tx, { tenantId, webhookId });
+    const rows = await failQueuedMessages(tx, {
+      webhookIds: [webhookId],
+      statusMessage: "The webhook was deleted before this message could be delivered.",
+    });
+    await recordFailures(ctx, tx, rows);
+    return rows;
+  });
+  for (const m of failed) ctx.signals.messageFinished(m.id);
+}

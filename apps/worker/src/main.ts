@@ -1,0 +1,36 @@
+// `npm run worker`: a delivery worker on its own, so api and workers scale out separately on one PostgreSQL.
+import { ConfigError, createLogger, loadConfig, startRuntime } from "@herald/api";
+
+async function main() {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  if (!config.databaseUrl) {
+    console.error(
+      "DATABASE_URL: a separate worker needs a shared PostgreSQL. With the embedded database, `npm start` runs the worker in-process.",
+    );
+    process.exit(1);
+  }
+  const logger = createLogger(config);
+  const runtime = await startRuntime({ config, logger, worker: true });
+  logger.info({ owner: runtime.worker?.owner }, "delivery worker started");
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => process.exit(1), 10_000).unref();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown());
+  process.on("SIGINT", () => void shutdown());
+}
+
+void main();

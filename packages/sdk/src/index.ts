@@ -1,0 +1,291 @@
+// A typed client of Herald's public API: the activity calls (sendMessage) with binding keys, and
+// the console calls with a session token. Used by the integration tests, the console and users.
+
+export interface SendMessageResponse {
+  SentMessage: boolean;
+  Message: string;
+  messageId: string | null;
+  status: "delivered" | "queued" | "failed" | "rejected";
+  error?: ApiErrorBody["error"];
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; requestId: string; details?: Record<string, unknown> };
+}
+
+export class HeraldError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body: unknown,
+    readonly requestId: string | undefined,
+  ) {
+    super(message);
+    this.name = "HeraldError";
+  }
+}
+
+export type FetchLike = (input: Request) => Response | Promise<Response>;
+
+export interface HeraldOptions {
+  baseUrl: string;
+  licenseKey?: string;
+  licenseSecret?: string;
+  token?: string;
+  /** Defaults to global fetch; tests pass the app's in-process fetch. */
+  fetch?: FetchLike;
+  /** Retries of 503s and network errors for sendMessage (made safe by an idempotency key). Default 2. */
+  retries?: number;
+}
+
+export interface SendMessageOptions {
+  card?: Record<string, unknown>;
+  idempotencyKey?: string;
+  source?: string;
+  /** Seconds to wait for Teams' answer (0..30); 0 only queues. */
+  wait?: number;
+}
+
+export interface Webhook {
+  webhookId: string;
+  instanceId: string;
+  name: string;
+  description: string | null;
+  url: string;
+  kind: "legacy" | "workflows";
+  active: boolean;
+  state: "active" | "paused" | "disabled" | "inactive";
+  disabledReason: string | null;
+  pausedUntil: string | null;
+  createdAt: string;
+  alertsPosted24h?: number;
+  activeWorkflows?: number;
+}
+
+export interface BindingKey {
+  id: string;
+  instanceId: string;
+  name: string;
+  licenseKey: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface ErrorLogItem {
+  id: string;
+  at: string;
+  webhookId: string;
+  instanceId: string;
+  messageId: string | null;
+  httpStatus: number | null;
+  kind: string;
+  classification: string;
+  teamsText: string | null;
+  action: string;
+}
+
+export interface UsagePeriod {
+  messagesAccepted: number;
+  messagesSent: number;
+  messagesFailed: number;
+  messagesThrottled: number;
+  webhooks: number;
+  webhooksActive: number;
+  webhooksAdded: number;
+}
+
+export interface Usage {
+  thisMonth: UsagePeriod & { from: string; to: string };
+  lastMonth: UsagePeriod & { from: string; to: string };
+  total: UsagePeriod;
+  quota: {
+    plan: string;
+    webhooks: { used: number; limit: number | null };
+    messagesThisMonth: { used: number; limit: number | null; billOverage: boolean };
+    trialEndsAt: string | null;
+    subscriptionStatus: string;
+  };
+  series?: Array<{ day: string } & Omit<UsagePeriod, "webhooks" | "webhooksActive">>;
+}
+
+export class Herald {
+  private readonly baseUrl: string;
+  private readonly doFetch: FetchLike;
+  private token: string | undefined;
+
+  constructor(private readonly options: HeraldOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/$/, "");
+    this.doFetch = options.fetch ?? ((request) => fetch(request));
+    this.token = options.token;
+  }
+
+  /** A client with the same transport and other credentials. */
+  with(options: Partial<HeraldOptions>): Herald {
+    return new Herald({ ...this.options, token: this.token, ...options });
+  }
+
+  // ---- activity API ----
+
+  /** sendMessage(webhookId, textMessage): always resolves to a SendMessageResponse, rejections included. */
+  async sendMessage(webhookId: string, textMessage: string | undefined, options: SendMessageOptions = {}) {
+    const idempotencyKey = options.idempotencyKey ?? `sdk-${crypto.randomUUID()}`;
+    const body = { webhookId, textMessage, card: options.card, idempotencyKey, source: options.source };
+    const query = options.wait === undefined ? "" : `?wait=${options.wait}`;
+    const retries = this.options.retries ?? 2;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await this.raw("POST", `/v1/messages${query}`, body, this.licenseHeaders());
+        if (res.status === 503 && attempt < retries) {
+          await sleep(backoff(attempt, res.headers.get("retry-after")));
+          continue;
+        }
+        return { httpStatus: res.status, ...((await res.json()) as SendMessageResponse) };
+      } catch (error) {
+        if (attempt >= retries || error instanceof HeraldError) throw error;
+        await sleep(backoff(attempt, null));
+      }
+    }
+  }
+
+  async getMessage(messageId: string) {
+    const res = await this.raw("GET", `/v1/messages/${encodeURIComponent(messageId)}`, undefined, this.licenseHeaders());
+    return { httpStatus: res.status, ...((await res.json()) as SendMessageResponse) };
+  }
+
+  async validateLicense(licenseKey = this.options.licenseKey, licenseSecret = this.options.licenseSecret) {
+    const res = await this.raw("POST", "/v1/licenses/validate", { licenseKey, licenseSecret });
+    return { httpStatus: res.status, ...((await res.json()) as Record<string, unknown> & { valid: boolean }) };
+  }
+
+  // ---- console API ----
+
+  async signup(input: { email: string; password: string; organization: string }) {
+    const result = await this.json<{ token: string; tenantId: string; instanceId: string }>("POST", "/v1/auth/signup", input);
+    this.token = result.token;
+    return result;
+  }
+
+  async login(input: { email: string; password: string }) {
+    const result = await this.json<{ token: string }>("POST", "/v1/auth/login", input);
+    this.token = result.token;
+    return result;
+  }
+
+  get sessionToken(): string | undefined {
+    return this.token;
+  }
+
+  listInstances() {
+    return this.json<{ items: Array<{ id: string; name: string; createdAt: string }> }>("GET", "/v1/instances");
+  }
+
+  createInstance(name: string) {
+    return this.json<{ id: string; name: string; createdAt: string }>("POST", "/v1/instances", { name });
+  }
+
+  createBindingKey(instanceId: string, name: string) {
+    return this.json<BindingKey & { licenseSecret: string }>("POST", `/v1/instances/${instanceId}/binding-keys`, { name });
+  }
+
+  listBindingKeys(instanceId: string) {
+    return this.json<{ items: BindingKey[] }>("GET", `/v1/instances/${instanceId}/binding-keys`);
+  }
+
+  revokeBindingKey(instanceId: string, bindingKeyId: string) {
+    return this.json<BindingKey>("DELETE", `/v1/instances/${instanceId}/binding-keys/${bindingKeyId}`);
+  }
+
+  createWebhook(instanceId: string, input: { name: string; url: string; description?: string }) {
+    return this.json<Webhook>("POST", `/v1/instances/${instanceId}/webhooks`, input);
+  }
+
+  listWebhooks(instanceId: string) {
+    return this.json<{ items: Webhook[] }>("GET", `/v1/instances/${instanceId}/webhooks`);
+  }
+
+  getWebhook(webhookId: string) {
+    return this.json<Webhook>("GET", `/v1/webhooks/${webhookId}`);
+  }
+
+  updateWebhook(webhookId: string, input: { name?: string; url?: string; description?: string | null; active?: boolean }) {
+    return this.json<Webhook>("PATCH", `/v1/webhooks/${webhookId}`, input);
+  }
+
+  async deleteWebhook(webhookId: string): Promise<void> {
+    await this.json<null>("DELETE", `/v1/webhooks/${webhookId}`);
+  }
+
+  testWebhook(webhookId: string, textMessage?: string) {
+    return this.json<SendMessageResponse & { httpStatus: number | null }>("POST", `/v1/webhooks/${webhookId}/test`, {
+      textMessage,
+    });
+  }
+
+  webhookErrors(webhookId: string, query: { limit?: number; before?: string; classification?: string } = {}) {
+    return this.json<{ items: ErrorLogItem[]; nextCursor: string | null }>("GET", `/v1/webhooks/${webhookId}/errors${qs(query)}`);
+  }
+
+  instanceErrors(instanceId: string, query: { limit?: number; before?: string; classification?: string; webhookId?: string } = {}) {
+    return this.json<{ items: ErrorLogItem[]; nextCursor: string | null }>("GET", `/v1/instances/${instanceId}/errors${qs(query)}`);
+  }
+
+  usage(query: { instanceId?: string; series?: "daily" } = {}) {
+    return this.json<Usage>("GET", `/v1/usage${qs(query)}`);
+  }
+
+  // ---- transport ----
+
+  /** Sends a request and returns the raw Response (no error mapping). */
+  async raw(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+    const all: Record<string, string> = { accept: "application/json", ...headers };
+    if (this.token && !("authorization" in all) && !("x-license-key" in all)) all.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) all["content-type"] = "application/json";
+    const request = new Request(`${this.baseUrl}${path}`, {
+      method,
+      headers: all,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return this.doFetch(request);
+  }
+
+  /** Sends a request and returns its JSON body; non-2xx answers throw HeraldError with the error code. */
+  async json<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
+    const res = await this.raw(method, path, body, headers);
+    const text = await res.text();
+    const parsed: unknown = text ? JSON.parse(text) : null;
+    if (!res.ok) {
+      const error = (parsed as ApiErrorBody | null)?.error;
+      throw new HeraldError(
+        res.status,
+        error?.code ?? "http_error",
+        error?.message ?? `HTTP ${res.status}`,
+        parsed,
+        res.headers.get("x-request-id") ?? undefined,
+      );
+    }
+    return parsed as T;
+  }
+
+  private licenseHeaders(): Record<string, string> {
+    const { licenseKey, licenseSecret } = this.options;
+    if (!licenseKey || !licenseSecret) return {};
+    return { "x-license-key": licenseKey, "x-license-secret": licenseSecret };
+  }
+}
+
+function qs(query: Record<string, string | number | undefined>): string {
+  const entries = Object.entries(query).filter((e): e is [string, string | number] => e[1] !== undefined);
+  return entries.length ? `?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString()}` : "";
+}
+
+function backoff(attempt: number, retryAfter: string | null): number {
+  const seconds = Number(retryAfter);
+  if (Number.isFinite(seconds) && seconds > 0) return Math.min(seconds, 10) * 1000;
+  return Math.min(200 * 2 ** attempt, 2000) * (0.5 + Math.random() / 2);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

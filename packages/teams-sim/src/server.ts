@@ -1,0 +1,296 @@
+// The emulator's HTTP server: Teams legacy connector and Workflows webhooks, plus the control API.
+//
+// Plain node:http rather than hono: the benchmark blasts this server with thousands of requests per
+// second to measure Herald against a raw baseline, so the emulator must cost as little as possible
+// per request (no Request/Response objects, no router); and "hang" and "reset" need the raw socket,
+// which node:http hands over directly. The whole routing is two prefixes, so a framework buys little.
+
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import {
+  type Answer,
+  forcedOutcome,
+  LEGACY_DELIVERED,
+  LEGACY_THROTTLED,
+  LEGACY_TOO_LARGE,
+  legacyRefused,
+  type Outcome,
+  WORKFLOWS_ACCEPTED,
+  workflowsError,
+  workflowsThrottled,
+} from "./answers.ts";
+import { BehaviorTable } from "./behaviors.ts";
+import { handleControl, isControlPath } from "./control-api.ts";
+import { type ReceivedBody, readBody, sendText } from "./http-io.ts";
+import { checkLegacyPayload, checkWorkflowsPayload, parseJson, payloadText } from "./payloads.ts";
+import { TEAMS_LEGACY_WINDOWS, WindowLog } from "./rate-windows.ts";
+import { RequestLog } from "./request-log.ts";
+import type {
+  Behavior,
+  RateWindow,
+  RecordedRequest,
+  TeamsSim,
+  TeamsSimOptions,
+  WebhookKind,
+} from "./types.ts";
+import { kindOfPath, legacyPath, pathnameOf, workflowsPath } from "./urls.ts";
+
+const DEFAULT_MAX_PAYLOAD_BYTES = 28_672;
+const DEFAULT_WAIT_MS = 10_000;
+
+/** What the "ok" path decided for a request, before it is recorded and answered. */
+interface Judgement {
+  answer: Answer;
+  json: unknown;
+  text: string | null;
+  violation: RateWindow | null;
+  delivered: boolean;
+}
+
+interface Settings {
+  legacyWindows: readonly RateWindow[];
+  workflowsWindows: readonly RateWindow[];
+  maxPayloadBytes: number;
+  quiet: boolean;
+}
+
+function baseUrlFor(host: string, port: number): string {
+  if (host === "0.0.0.0" || host === "") return `http://127.0.0.1:${port}`;
+  if (host === "::") return `http://[::1]:${port}`;
+  return host.includes(":") ? `http://[${host}]:${port}` : `http://${host}:${port}`;
+}
+
+function splitUrl(url: string): { pathname: string; search: string } {
+  const q = url.indexOf("?");
+  return q === -1 ? { pathname: url, search: "" } : { pathname: url.slice(0, q), search: url.slice(q) };
+}
+
+export async function startTeamsSim(options: TeamsSimOptions = {}): Promise<TeamsSim> {
+  const host = options.host ?? "127.0.0.1";
+  const settings: Settings = {
+    legacyWindows:
+      options.enforceLegacyWindows === false ? [] : (options.legacyWindows ?? TEAMS_LEGACY_WINDOWS),
+    workflowsWindows: options.workflowsWindows ?? [],
+    maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+    quiet: options.quiet ?? true,
+  };
+  // Keep a little more than the limit so an oversized body is still recorded recognisably.
+  const readCap = Math.max(settings.maxPayloadBytes * 2, 64 * 1024);
+  const log = new RequestLog({
+    maxRecordedBodies: options.maxRecordedBodies ?? 100_000,
+    maxRecords: options.maxRecords ?? 1_000_000,
+  });
+  const behaviors = new BehaviorTable();
+  let windows = new Map<string, WindowLog>();
+  const sockets = new Set<Socket>();
+  const delayed = new Set<NodeJS.Timeout>();
+  const startedAt = Date.now();
+  let closed = false;
+
+  function windowsOf(pathname: string, kind: WebhookKind): WindowLog | null {
+    const configured = kind === "legacy" ? settings.legacyWindows : settings.workflowsWindows;
+    if (configured.length === 0) return null;
+    let windowLog = windows.get(pathname);
+    if (windowLog === undefined) {
+      windowLog = new WindowLog(configured);
+      windows.set(pathname, windowLog);
+    }
+    return windowLog;
+  }
+
+  /** Teams' own handling of a message: size, then payload, then the rate windows (valid messages only). */
+  function judge(kind: WebhookKind, pathname: string, body: ReceivedBody, at: number): Judgement {
+    const legacy = kind === "legacy";
+    if (body.bytes > settings.maxPayloadBytes) {
+      const answer = legacy
+        ? LEGACY_TOO_LARGE
+        : workflowsError(
+            413,
+            "RequestEntityTooLarge",
+            `The message is larger than ${settings.maxPayloadBytes} bytes.`,
+          );
+      const json = parseJson(body.text);
+      return { answer, json, text: payloadText(json), violation: null, delivered: false };
+    }
+    const check = legacy ? checkLegacyPayload(body.text) : checkWorkflowsPayload(body.text);
+    if (!check.ok) {
+      const answer = legacy
+        ? legacyRefused(check.reason)
+        : workflowsError(400, "InvalidRequestContent", check.reason);
+      return { answer, json: check.json, text: payloadText(check.json), violation: null, delivered: false };
+    }
+    const breach = windowsOf(pathname, kind)?.judge(at) ?? null;
+    if (breach !== null) {
+      const answer = legacy ? LEGACY_THROTTLED : workflowsThrottled(breach.retryAfterMs);
+      return { answer, json: check.json, text: check.text, violation: breach.window, delivered: false };
+    }
+    const answer = legacy ? LEGACY_DELIVERED : WORKFLOWS_ACCEPTED;
+    return { answer, json: check.json, text: check.text, violation: null, delivered: true };
+  }
+
+  function answer(req: IncomingMessage, res: ServerResponse, outcome: Outcome): void {
+    if (outcome === "hang") return;
+    if (outcome === "reset") {
+      req.socket.resetAndDestroy();
+      return;
+    }
+    if (outcome.delayMs <= 0) {
+      sendText(res, outcome.status, outcome.body, outcome.headers);
+      return;
+    }
+    const timer = setTimeout(() => {
+      delayed.delete(timer);
+      sendText(res, outcome.status, outcome.body, outcome.headers);
+    }, outcome.delayMs);
+    delayed.add(timer);
+  }
+
+  function onWebhook(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    pathname: string,
+    kind: WebhookKind,
+  ) {
+    readBody(req, readCap, (body) => {
+      const at = Date.now();
+      const method = req.method ?? "GET";
+      let outcome: Outcome;
+      let judgement: Judgement | null = null;
+      let json: unknown;
+      let text: string | null;
+      if (method !== "POST") {
+        outcome = { status: 405, headers: { allow: "POST" }, body: "Method Not Allowed", delayMs: 0 };
+        json = parseJson(body.text);
+        text = null;
+      } else {
+        const behavior = behaviors.take(pathname);
+        if (behavior === "ok") {
+          judgement = judge(kind, pathname, body, at);
+          outcome = judgement.answer;
+          json = judgement.json;
+          text = judgement.text;
+        } else {
+          outcome = forcedOutcome(behavior, kind);
+          json = parseJson(body.text);
+          text = payloadText(json);
+        }
+      }
+      const seq = log.nextSeq;
+      const record: RecordedRequest = {
+        seq,
+        at,
+        path,
+        kind,
+        method,
+        body: body.text,
+        bytes: body.bytes,
+        json: json ?? null,
+        contentType: req.headers["content-type"] ?? null,
+        answeredStatus: typeof outcome === "string" ? 0 : outcome.status,
+        violation: (judgement?.violation ?? null) !== null,
+        delivered: judgement?.delivered ?? false,
+        text,
+        bodyDropped: false,
+      };
+      log.add(record, pathname);
+      if (judgement?.violation) log.addViolation({ seq, path, at, window: { ...judgement.violation } });
+      if (!settings.quiet) logLine(record);
+      answer(req, res, outcome);
+    });
+  }
+
+  const server = createServer((req, res) => {
+    const url = req.url ?? "/";
+    const { pathname, search } = splitUrl(url);
+    const kind = kindOfPath(pathname);
+    if (kind !== null) {
+      onWebhook(req, res, url, pathname, kind);
+      return;
+    }
+    if (isControlPath(pathname)) {
+      void handleControl({ sim, startedAt, channels: () => log.channels() }, req, res, pathname, search);
+      return;
+    }
+    sendText(
+      res,
+      404,
+      "Not Found: webhook paths contain /webhookb2/, /webhook/, /workflows/ or /powerautomate/.",
+    );
+  });
+  // Clients keep connections alive between bursts; Node's 5 s default drops them too eagerly.
+  server.keepAliveTimeout = 30_000;
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const baseUrl = baseUrlFor(host, port);
+
+  const sim: TeamsSim = {
+    baseUrl,
+    port,
+    legacyUrl(channel) {
+      const path = legacyPath(channel);
+      log.registerWebhook(path, "legacy");
+      return baseUrl + path;
+    },
+    workflowsUrl(channel) {
+      const path = workflowsPath(channel);
+      log.registerWebhook(path, "workflows");
+      return baseUrl + path;
+    },
+    setBehavior(urlOrPath: string, behavior: Behavior, opts?: { times?: number }) {
+      behaviors.set(pathnameOf(urlOrPath), behavior, opts?.times);
+    },
+    setDefaultBehavior(behavior: Behavior) {
+      behaviors.setDefault(behavior);
+    },
+    requests(urlOrPath) {
+      return log.requests(urlOrPath === undefined ? undefined : pathnameOf(urlOrPath));
+    },
+    violations(urlOrPath) {
+      return log.violations(urlOrPath === undefined ? undefined : pathnameOf(urlOrPath));
+    },
+    stats() {
+      return log.stats();
+    },
+    waitForRequests(count, opts) {
+      if (closed) return Promise.reject(new Error("teams-sim: closed"));
+      const pathname = opts?.urlOrPath === undefined ? undefined : pathnameOf(opts.urlOrPath);
+      return log.waitFor(count, pathname, opts?.timeoutMs ?? DEFAULT_WAIT_MS);
+    },
+    reset() {
+      log.clear();
+      behaviors.clear();
+      windows = new Map();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const timer of delayed) clearTimeout(timer);
+      delayed.clear();
+      log.rejectWaiters("closed");
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      server.closeAllConnections();
+      await stopped;
+    },
+  };
+  return sim;
+}
+
+function logLine(r: RecordedRequest): void {
+  const time = new Date(r.at).toISOString().slice(11, 23);
+  const verdict = r.violation ? " RATE-WINDOW VIOLATION" : r.delivered ? " delivered" : "";
+  const text = r.text === null ? "" : ` "${r.text.replace(/\s+/g, " ").slice(0, 80)}"`;
+  process.stdout.write(`${time} ${r.kind} ${r.method} ${r.path} -> ${r.answeredStatus}${verdict}${text}\n`);
+}
