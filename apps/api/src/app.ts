@@ -31,7 +31,10 @@ export function createApp(ctx: AppContext): HeraldApp {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
-        const fields = result.error.issues.map((i) => ({ field: i.path.join(".") || "(body)", problem: i.message }));
+        const fields = result.error.issues.map((i) => ({
+          field: i.path.join(".") || "(body)",
+          problem: i.message,
+        }));
         const summary = fields.map((f) => `${f.field}: ${f.problem}`).join("; ");
         throw new DomainError("invalid_request", `Invalid request: ${summary}.`, { fields });
       }
@@ -58,7 +61,8 @@ export function createApp(ctx: AppContext): HeraldApp {
 
   app.onError((error, c) => {
     const { code, message, status, details, retryAfter } = mapError(error);
-    if (status >= 500) ctx.logger.error({ err: error, requestId: c.get("requestId"), path: c.req.path }, message);
+    if (status >= 500)
+      ctx.logger.error({ err: error, requestId: c.get("requestId"), path: c.req.path }, message);
     if (retryAfter !== undefined) c.header("Retry-After", String(retryAfter));
     const body: Record<string, unknown> = {
       error: { code, message, requestId: c.get("requestId"), ...(details ? { details } : {}) },
@@ -75,7 +79,13 @@ export function createApp(ctx: AppContext): HeraldApp {
 
   app.notFound((c) =>
     c.json(
-      { error: { code: "not_found", message: `No route ${c.req.method} ${c.req.path}; see /docs.`, requestId: c.get("requestId") } },
+      {
+        error: {
+          code: "not_found",
+          message: `No route ${c.req.method} ${c.req.path}; see /docs.`,
+          requestId: c.get("requestId"),
+        },
+      },
       404,
     ),
   );
@@ -95,7 +105,11 @@ export function createApp(ctx: AppContext): HeraldApp {
     description: "With X-License-Secret in a second header.",
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "LicenseBasic", { type: "http", scheme: "basic" });
-  app.openAPIRegistry.registerComponent("securitySchemes", "Session", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "Session", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+  });
   app.openAPIRegistry.registerComponent("securitySchemes", "Admin", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
@@ -127,21 +141,42 @@ function mapError(error: unknown): MappedError {
     };
   }
   if (error instanceof HTTPException) {
-    if (error.status === 413) return { code: "payload_too_large", message: "Request body is too large.", status: 413 };
+    if (error.status === 413)
+      return { code: "payload_too_large", message: "Request body is too large.", status: 413 };
     const malformed = /malformed json/i.test(error.message);
     return {
       code: "invalid_request",
-      message: malformed ? "Request body is not valid JSON; send a JSON object with Content-Type: application/json." : error.message,
+      message: malformed
+        ? "Request body is not valid JSON; send a JSON object with Content-Type: application/json."
+        : error.message,
       status: 400,
     };
   }
   if (isDatabaseUnavailable(error)) {
-    return { code: "service_unavailable", message: "The database is unavailable; retry shortly.", status: 503, retryAfter: 5 };
+    return {
+      code: "service_unavailable",
+      message: "The database is unavailable; retry shortly.",
+      status: 503,
+      retryAfter: 5,
+    };
   }
-  return { code: "internal_error", message: "Something went wrong on our side; the request id identifies it in our logs.", status: 500 };
+  return {
+    code: "internal_error",
+    message: "Something went wrong on our side; the request id identifies it in our logs.",
+    status: 500,
+  };
 }
 
 function isDatabaseUnavailable(error: unknown): boolean {
   const code = (error as { code?: string } | null)?.code ?? "";
-  return ["ECONNREFUSED", "ECONNRESET", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT", "57P01", "57P03"].includes(code);
+  return [
+    "ECONNREFUSED",
+    "ECONNRESET",
+    "CONNECTION_CLOSED",
+    "CONNECTION_ENDED",
+    "CONNECTION_DESTROYED",
+    "CONNECT_TIMEOUT",
+    "57P01",
+    "57P03",
+  ].includes(code);
 }

@@ -30,10 +30,14 @@ const EnvSchema = z.object({
   HERALD_PUBLIC_URL: optionalString,
   HERALD_WORKER: z.enum(["in-process", "off"]).default("in-process"),
   HERALD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
-  HERALD_WORKFLOWS_RATE: z.string().default(""),
+  HERALD_WORKFLOWS_RATE: z.string().default("none"),
   HERALD_RATE_GUARD_MS: z.coerce.number().int().min(0).max(5000).default(50),
   HERALD_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
-  HERALD_RETRY_MAX_AGE_MS: z.coerce.number().int().min(1000).default(24 * 3600 * 1000),
+  HERALD_RETRY_MAX_AGE_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(24 * 3600 * 1000),
   HERALD_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   HERALD_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   STRIPE_SECRET_KEY: optionalString,
@@ -73,7 +77,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const workflows = parseRatePolicy(e.HERALD_WORKFLOWS_RATE);
-  if (!workflows.ok) throw new ConfigError(`Invalid configuration:\n  HERALD_WORKFLOWS_RATE: ${workflows.error}`);
+  if (!workflows.ok)
+    throw new ConfigError(`Invalid configuration:\n  HERALD_WORKFLOWS_RATE: ${workflows.error}`);
   const dataDir = resolve(e.HERALD_DATA_DIR);
   return {
     port: e.PORT,

@@ -11,10 +11,17 @@ import {
 } from "node:crypto";
 import { promisify } from "node:util";
 
-const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
+const scrypt = promisify(scryptCb) as (
+  password: string,
+  salt: Buffer,
+  keylen: number,
+  options: object,
+) => Promise<Buffer>;
 
 function derive(secret: string, purpose: string): Buffer {
-  return Buffer.from(hkdfSync("sha256", Buffer.from(secret, "utf8"), Buffer.alloc(0), `herald/${purpose}`, 32));
+  return Buffer.from(
+    hkdfSync("sha256", Buffer.from(secret, "utf8"), Buffer.alloc(0), `herald/${purpose}`, 32),
+  );
 }
 
 export interface Keyring {
@@ -49,7 +56,8 @@ export function createKeyring(secret: string, previousSecret?: string): Keyring 
     },
     decryptUrl(ciphertext, keyId) {
       const key = encryptionKeys.get(keyId);
-      if (!key) throw new Error(`webhook URL encrypted under unknown key ${keyId}; set HERALD_SECRET_PREVIOUS`);
+      if (!key)
+        throw new Error(`webhook URL encrypted under unknown key ${keyId}; set HERALD_SECRET_PREVIOUS`);
       const data = Buffer.from(ciphertext);
       const decipher = createDecipheriv("aes-256-gcm", key, data.subarray(0, 12));
       decipher.setAuthTag(data.subarray(12, 28));

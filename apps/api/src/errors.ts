@@ -52,8 +52,14 @@ export class DomainError extends Error {
 }
 
 /** "Not found in this tenant" in one place: the same answer whether the id is unknown or someone else's. */
-export function found<T>(row: T | undefined | null, what: string, id: string, code: ErrorCode = "not_found"): T {
-  if (row === undefined || row === null) throw new DomainError(code, `No ${what} with id ${id} in your account.`);
+export function found<T>(
+  row: T | undefined | null,
+  what: string,
+  id: string,
+  code: ErrorCode = "not_found",
+): T {
+  if (row === undefined || row === null)
+    throw new DomainError(code, `No ${what} with id ${id} in your account.`);
   return row;
 }
 

@@ -1,6 +1,6 @@
 // Assembles a running Herald from a Config: database (migrated), keys, context, app and worker.
 // main.ts, the worker entry and the test harness all start Herald through here.
-import { migrate, openDatabase, type Database } from "@herald/db";
+import { type Database, migrate, openDatabase } from "@herald/db";
 import pino, { type Logger } from "pino";
 import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";

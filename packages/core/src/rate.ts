@@ -113,3 +113,5 @@ export function withGuard(policy: RatePolicy, guardMs: number): RatePolicy {
   }
   return Object.freeze(policy.map((w) => ({ limit: w.limit, periodMs: w.periodMs + guardMs })));
 }
+
+export { formatRatePolicy, parseRatePolicy, type RatePolicyParse } from "./rate-text.ts";

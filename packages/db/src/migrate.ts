@@ -35,14 +35,18 @@ export async function migrate(sql: Sql, dir = MIGRATIONS_DIR): Promise<string[]>
     await tx`SELECT pg_advisory_xact_lock(${LOCK_ID})`;
     await tx`CREATE TABLE IF NOT EXISTS herald_migrations (
       version text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`;
-    const rows = await tx<{ version: string; checksum: string }[]>`SELECT version, checksum FROM herald_migrations`;
+    const rows = await tx<
+      { version: string; checksum: string }[]
+    >`SELECT version, checksum FROM herald_migrations`;
     const applied = new Map(rows.map((row) => [row.version, row.checksum]));
     const ran: string[] = [];
     for (const migration of migrations) {
       const checksum = applied.get(migration.version);
       if (checksum !== undefined) {
         if (checksum !== migration.checksum) {
-          throw new Error(`migration ${migration.version} was changed after it was applied; add a new migration instead`);
+          throw new Error(
+            `migration ${migration.version} was changed after it was applied; add a new migration instead`,
+          );
         }
         continue;
       }
@@ -56,7 +60,9 @@ export async function migrate(sql: Sql, dir = MIGRATIONS_DIR): Promise<string[]>
 
 /** True when every migration on disk is applied: what /readyz reports. */
 export async function migrationsApplied(sql: Sql, dir = MIGRATIONS_DIR): Promise<boolean> {
-  const [row] = await sql<{ exists: boolean }[]>`SELECT to_regclass('herald_migrations') IS NOT NULL AS exists`;
+  const [row] = await sql<
+    { exists: boolean }[]
+  >`SELECT to_regclass('herald_migrations') IS NOT NULL AS exists`;
   if (!row?.exists) return false;
   const rows = await sql<{ version: string }[]>`SELECT version FROM herald_migrations`;
   const applied = new Set(rows.map((r) => r.version));

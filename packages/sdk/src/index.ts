@@ -150,19 +150,31 @@ export class Herald {
   }
 
   async getMessage(messageId: string) {
-    const res = await this.raw("GET", `/v1/messages/${encodeURIComponent(messageId)}`, undefined, this.licenseHeaders());
+    const res = await this.raw(
+      "GET",
+      `/v1/messages/${encodeURIComponent(messageId)}`,
+      undefined,
+      this.licenseHeaders(),
+    );
     return { httpStatus: res.status, ...((await res.json()) as SendMessageResponse) };
   }
 
   async validateLicense(licenseKey = this.options.licenseKey, licenseSecret = this.options.licenseSecret) {
     const res = await this.raw("POST", "/v1/licenses/validate", { licenseKey, licenseSecret });
-    return { httpStatus: res.status, ...((await res.json()) as Record<string, unknown> & { valid: boolean }) };
+    return {
+      httpStatus: res.status,
+      ...((await res.json()) as Record<string, unknown> & { valid: boolean }),
+    };
   }
 
   // ---- console API ----
 
   async signup(input: { email: string; password: string; organization: string }) {
-    const result = await this.json<{ token: string; tenantId: string; instanceId: string }>("POST", "/v1/auth/signup", input);
+    const result = await this.json<{ token: string; tenantId: string; instanceId: string }>(
+      "POST",
+      "/v1/auth/signup",
+      input,
+    );
     this.token = result.token;
     return result;
   }
@@ -178,7 +190,10 @@ export class Herald {
   }
 
   listInstances() {
-    return this.json<{ items: Array<{ id: string; name: string; createdAt: string }> }>("GET", "/v1/instances");
+    return this.json<{ items: Array<{ id: string; name: string; createdAt: string }> }>(
+      "GET",
+      "/v1/instances",
+    );
   }
 
   createInstance(name: string) {
@@ -186,7 +201,11 @@ export class Herald {
   }
 
   createBindingKey(instanceId: string, name: string) {
-    return this.json<BindingKey & { licenseSecret: string }>("POST", `/v1/instances/${instanceId}/binding-keys`, { name });
+    return this.json<BindingKey & { licenseSecret: string }>(
+      "POST",
+      `/v1/instances/${instanceId}/binding-keys`,
+      { name },
+    );
   }
 
   listBindingKeys(instanceId: string) {
@@ -209,7 +228,10 @@ export class Herald {
     return this.json<Webhook>("GET", `/v1/webhooks/${webhookId}`);
   }
 
-  updateWebhook(webhookId: string, input: { name?: string; url?: string; description?: string | null; active?: boolean }) {
+  updateWebhook(
+    webhookId: string,
+    input: { name?: string; url?: string; description?: string | null; active?: boolean },
+  ) {
     return this.json<Webhook>("PATCH", `/v1/webhooks/${webhookId}`, input);
   }
 
@@ -218,17 +240,30 @@ export class Herald {
   }
 
   testWebhook(webhookId: string, textMessage?: string) {
-    return this.json<SendMessageResponse & { httpStatus: number | null }>("POST", `/v1/webhooks/${webhookId}/test`, {
-      textMessage,
-    });
+    return this.json<SendMessageResponse & { httpStatus: number | null }>(
+      "POST",
+      `/v1/webhooks/${webhookId}/test`,
+      {
+        textMessage,
+      },
+    );
   }
 
   webhookErrors(webhookId: string, query: { limit?: number; before?: string; classification?: string } = {}) {
-    return this.json<{ items: ErrorLogItem[]; nextCursor: string | null }>("GET", `/v1/webhooks/${webhookId}/errors${qs(query)}`);
+    return this.json<{ items: ErrorLogItem[]; nextCursor: string | null }>(
+      "GET",
+      `/v1/webhooks/${webhookId}/errors${qs(query)}`,
+    );
   }
 
-  instanceErrors(instanceId: string, query: { limit?: number; before?: string; classification?: string; webhookId?: string } = {}) {
-    return this.json<{ items: ErrorLogItem[]; nextCursor: string | null }>("GET", `/v1/instances/${instanceId}/errors${qs(query)}`);
+  instanceErrors(
+    instanceId: string,
+    query: { limit?: number; before?: string; classification?: string; webhookId?: string } = {},
+  ) {
+    return this.json<{ items: ErrorLogItem[]; nextCursor: string | null }>(
+      "GET",
+      `/v1/instances/${instanceId}/errors${qs(query)}`,
+    );
   }
 
   usage(query: { instanceId?: string; series?: "daily" } = {}) {
@@ -238,9 +273,15 @@ export class Herald {
   // ---- transport ----
 
   /** Sends a request and returns the raw Response (no error mapping). */
-  async raw(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  async raw(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
     const all: Record<string, string> = { accept: "application/json", ...headers };
-    if (this.token && !("authorization" in all) && !("x-license-key" in all)) all.authorization = `Bearer ${this.token}`;
+    if (this.token && !("authorization" in all) && !("x-license-key" in all))
+      all.authorization = `Bearer ${this.token}`;
     if (body !== undefined) all["content-type"] = "application/json";
     const request = new Request(`${this.baseUrl}${path}`, {
       method,

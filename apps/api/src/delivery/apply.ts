@@ -3,14 +3,14 @@
 import type { DeliveryDecision } from "@herald/core";
 import {
   addUsage,
-  disableChannelWebhooks,
   type DueMessage,
+  disableChannelWebhooks,
   type ErrorLogEntry,
   failQueuedMessages,
   insertErrorLog,
   recordMessageOutcome,
-  setChannelHealth,
   type Sql,
+  setChannelHealth,
   type UsageIncrement,
 } from "@herald/db";
 import { type AppContext, utcDay } from "../context.ts";

@@ -14,6 +14,7 @@ import {
   withGuard,
 } from "@herald/core";
 import {
+  addUsage,
   type ClaimedChannel,
   claimChannels,
   type DueMessage,
@@ -27,7 +28,6 @@ import {
   renewLease,
   reserveSend,
   sweepStrandedChannels,
-  addUsage,
 } from "@herald/db";
 import { type AppContext, utcDay } from "../context.ts";
 import { applyDecision } from "./apply.ts";
@@ -108,7 +108,11 @@ export class DeliveryWorker {
         const free = this.concurrency - this.active.size;
         let claimed: ClaimedChannel[] = [];
         if (free > 0) {
-          claimed = await claimChannels(this.ctx.sql, { owner: this.owner, leaseMs: this.leaseMs, limit: free });
+          claimed = await claimChannels(this.ctx.sql, {
+            owner: this.owner,
+            leaseMs: this.leaseMs,
+            limit: free,
+          });
           for (const channel of claimed) this.spawn(channel);
         }
         if (free > 0 && claimed.length === free) continue;
@@ -143,7 +147,9 @@ export class DeliveryWorker {
 
   private spawn(channel: ClaimedChannel): void {
     const task = this.work(channel)
-      .catch((error: unknown) => this.ctx.logger.error({ err: error, channelId: channel.id }, "channel task failed"))
+      .catch((error: unknown) =>
+        this.ctx.logger.error({ err: error, channelId: channel.id }, "channel task failed"),
+      )
       .finally(() => {
         this.active.delete(channel.id);
         this.wake();
@@ -207,7 +213,13 @@ export class DeliveryWorker {
           if (sent >= this.fairnessBudget) break work;
         }
         if (Date.now() - leaseStarted > this.leaseMs / 2) {
-          if (!(await renewLease(this.ctx.sql, { channelId: channel.id, owner: this.owner, leaseMs: this.leaseMs }))) {
+          if (
+            !(await renewLease(this.ctx.sql, {
+              channelId: channel.id,
+              owner: this.owner,
+              leaseMs: this.leaseMs,
+            }))
+          ) {
             return; // lease lost: another worker owns the channel now
           }
         }
@@ -252,7 +264,13 @@ export class DeliveryWorker {
     for (const id of applied.finishedMessageIds) this.ctx.signals.messageFinished(id);
     if (decision.errorLog) {
       this.ctx.logger.warn(
-        { messageId: message.id, webhookId: message.webhookId, status: httpStatus, kind: decision.errorLog.kind, ms: Date.now() - started },
+        {
+          messageId: message.id,
+          webhookId: message.webhookId,
+          status: httpStatus,
+          kind: decision.errorLog.kind,
+          ms: Date.now() - started,
+        },
         decision.errorLog.action,
       );
     }
@@ -269,9 +287,20 @@ export class DeliveryWorker {
       ? "Not delivered: the webhook was deleted."
       : `Not delivered: the webhook is inactive.${message.disabledReason ? ` ${message.disabledReason}` : ""}`;
     await this.ctx.sql.begin(async (tx) => {
-      await recordMessageOutcome(tx, { id: message.id, status: "failed", statusMessage: reason, lastHttpStatus: null });
+      await recordMessageOutcome(tx, {
+        id: message.id,
+        status: "failed",
+        statusMessage: reason,
+        lastHttpStatus: null,
+      });
       await addUsage(tx, [
-        { tenantId: message.tenantId, instanceId: message.instanceId, day: utcDay(this.ctx.clock.now()), counter: "messagesFailed", amount: 1 },
+        {
+          tenantId: message.tenantId,
+          instanceId: message.instanceId,
+          day: utcDay(this.ctx.clock.now()),
+          counter: "messagesFailed",
+          amount: 1,
+        },
       ]);
     });
     this.ctx.signals.messageFinished(message.id);

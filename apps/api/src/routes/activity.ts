@@ -1,6 +1,7 @@
 // The activity API: what a low-code platform calls (sendMessage, message status, license validation).
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+
 import { getMessage } from "@herald/db";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppContext } from "../context.ts";
 import type { AppEnv } from "../env.ts";
 import { found } from "../errors.ts";
@@ -15,13 +16,21 @@ import { errorResponses, json, jsonBody, SendMessageResponse } from "./schemas.t
 const SendMessageBody = z
   .object({
     webhookId: z.string().min(1).max(64).openapi({ example: "wh_2b7xk4m9q0s1t2v3w4y5" }),
-    textMessage: z.string().max(200_000).optional().openapi({ example: "Ticket #1234 was raised on the support portal." }),
+    textMessage: z
+      .string()
+      .max(200_000)
+      .optional()
+      .openapi({ example: "Ticket #1234 was raised on the support portal." }),
     card: z
       .record(z.string(), z.unknown())
       .optional()
       .openapi({ description: "A MessageCard or an Adaptive Card (version 1.4 at most)." }),
     idempotencyKey: z.string().min(1).max(255).optional(),
-    source: z.string().max(100).optional().openapi({ description: "The workflow or microflow that sent it." }),
+    source: z
+      .string()
+      .max(100)
+      .optional()
+      .openapi({ description: "The workflow or microflow that sent it." }),
   })
   .refine((b) => (b.textMessage !== undefined && b.textMessage.trim() !== "") || b.card !== undefined, {
     message: "textMessage must be a non-empty string unless a card is sent",
@@ -92,7 +101,10 @@ const validateRoute = createRoute({
       required: false,
       content: {
         "application/json": {
-          schema: z.object({ licenseKey: z.string().max(200).optional(), licenseSecret: z.string().max(200).optional() }),
+          schema: z.object({
+            licenseKey: z.string().max(200).optional(),
+            licenseSecret: z.string().max(200).optional(),
+          }),
         },
       },
     },
@@ -125,7 +137,11 @@ export function activityRoutes(ctx: AppContext, enqueuer: Enqueuer) {
   app.openapi(getRoute, async (c) => {
     const license = c.get("license");
     const { messageId } = c.req.valid("param");
-    const row = found(await getMessage(ctx.sql, { tenantId: license.tenantId, messageId }), "message", messageId);
+    const row = found(
+      await getMessage(ctx.sql, { tenantId: license.tenantId, messageId }),
+      "message",
+      messageId,
+    );
     const { httpStatus, body } = presentMessage(row);
     return httpStatus === 200 ? c.json(body, 200) : c.json(body, 202);
   });
@@ -142,7 +158,11 @@ export function activityRoutes(ctx: AppContext, enqueuer: Enqueuer) {
           });
     if (!credentials) {
       return c.json(
-        { valid: false as const, reason: "unknown_key" as const, message: "Send licenseKey and licenseSecret." },
+        {
+          valid: false as const,
+          reason: "unknown_key" as const,
+          message: "Send licenseKey and licenseSecret.",
+        },
         401,
       );
     }

@@ -1,5 +1,5 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { PlanRow, TenantRow } from "@herald/db";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppContext } from "../context.ts";
 import type { AppEnv } from "../env.ts";
 import { assignPlan, getPlans, getTenants, putPlan } from "../services/admin/index.ts";
@@ -20,7 +20,9 @@ const Plan = z
     stripeMeteredPriceId: z.string().nullable(),
   })
   .openapi("Plan");
-const PlanInput = Plan.omit({ name: true }).partial().extend({ displayName: z.string().min(1).max(200) });
+const PlanInput = Plan.omit({ name: true })
+  .partial()
+  .extend({ displayName: z.string().min(1).max(200) });
 const Tenant = z
   .object({
     id: z.string(),
@@ -54,7 +56,10 @@ const putPlanRoute = createRoute({
   summary: "Define or change a plan",
   tags: ["Operator"],
   security,
-  request: { params: z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/) }), body: jsonBody(PlanInput) },
+  request: {
+    params: z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/) }),
+    body: jsonBody(PlanInput),
+  },
   responses: { 200: json(Plan, "Plan"), ...errorResponses(400, 401, 404) },
 });
 const listTenantsRoute = createRoute({
@@ -63,7 +68,12 @@ const listTenantsRoute = createRoute({
   summary: "List tenants",
   tags: ["Operator"],
   security,
-  request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), after: z.string().max(64).optional() }) },
+  request: {
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+      after: z.string().max(64).optional(),
+    }),
+  },
   responses: { 200: json(z.object({ items: z.array(Tenant) }), "Tenants"), ...errorResponses(401, 404) },
 });
 const setPlanRoute = createRoute({
@@ -72,7 +82,10 @@ const setPlanRoute = createRoute({
   summary: "Move a tenant to a plan",
   tags: ["Operator"],
   security,
-  request: { params: z.object({ tenantId: z.string().max(64) }), body: jsonBody(z.object({ plan: z.string().min(1).max(63) })) },
+  request: {
+    params: z.object({ tenantId: z.string().max(64) }),
+    body: jsonBody(z.object({ plan: z.string().min(1).max(63) })),
+  },
   responses: { 204: { description: "Done" }, ...errorResponses(400, 401, 404) },
 });
 

@@ -49,7 +49,13 @@ const logoutRoute = createRoute({
 /** The console keeps the session in an HttpOnly cookie, plus a readable CSRF cookie it echoes in a header. */
 function setSessionCookies(c: Context<AppEnv>, token: string) {
   const secure = new URL(c.req.url).protocol === "https:";
-  setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: "Lax", path: "/", secure, maxAge: SESSION_TTL_SECONDS });
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "Lax",
+    path: "/",
+    secure,
+    maxAge: SESSION_TTL_SECONDS,
+  });
   setCookie(c, CSRF_COOKIE, randomBytes(18).toString("base64url"), {
     httpOnly: false,
     sameSite: "Strict",

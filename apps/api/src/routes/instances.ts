@@ -54,7 +54,10 @@ const listKeysRoute = createRoute({
   tags: ["Console"],
   security,
   request: { params: InstanceParams },
-  responses: { 200: json(z.object({ items: z.array(BindingKey) }), "Binding keys"), ...errorResponses(401, 404) },
+  responses: {
+    200: json(z.object({ items: z.array(BindingKey) }), "Binding keys"),
+    ...errorResponses(401, 404),
+  },
 });
 const revokeKeyRoute = createRoute({
   method: "delete",
@@ -73,17 +76,31 @@ export function instanceRoutes(ctx: AppContext) {
     return c.json({ items: items.map(toInstance) }, 200);
   });
   app.openapi(createInstanceRoute, async (c) => {
-    const row = await createInstance({ ctx, tenantId: c.get("session").tenantId, input: c.req.valid("json") });
+    const row = await createInstance({
+      ctx,
+      tenantId: c.get("session").tenantId,
+      input: c.req.valid("json"),
+    });
     return c.json(toInstance(row), 201);
   });
   app.openapi(renameRoute, async (c) => {
     const { instanceId } = c.req.valid("param");
-    const row = await updateInstance({ ctx, tenantId: c.get("session").tenantId, instanceId, input: c.req.valid("json") });
+    const row = await updateInstance({
+      ctx,
+      tenantId: c.get("session").tenantId,
+      instanceId,
+      input: c.req.valid("json"),
+    });
     return c.json(toInstance(row), 200);
   });
   app.openapi(createKeyRoute, async (c) => {
     const { instanceId } = c.req.valid("param");
-    const row = await createBindingKey({ ctx, tenantId: c.get("session").tenantId, instanceId, input: c.req.valid("json") });
+    const row = await createBindingKey({
+      ctx,
+      tenantId: c.get("session").tenantId,
+      instanceId,
+      input: c.req.valid("json"),
+    });
     return c.json({ ...toBindingKey(row), licenseSecret: row.licenseSecret }, 201);
   });
   app.openapi(listKeysRoute, async (c) => {
@@ -93,7 +110,12 @@ export function instanceRoutes(ctx: AppContext) {
   });
   app.openapi(revokeKeyRoute, async (c) => {
     const { instanceId, bindingKeyId } = c.req.valid("param");
-    const row = await revokeBindingKey({ ctx, tenantId: c.get("session").tenantId, instanceId, bindingKeyId });
+    const row = await revokeBindingKey({
+      ctx,
+      tenantId: c.get("session").tenantId,
+      instanceId,
+      bindingKeyId,
+    });
     return c.json(toBindingKey(row), 200);
   });
   return app;

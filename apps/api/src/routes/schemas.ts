@@ -1,6 +1,7 @@
 // Response shapes of the public contract, and the mappers from rows to them (rows never leave as they are).
-import { z } from "@hono/zod-openapi";
+
 import type { BindingKeyRow, ErrorLogRow, InstanceRow, WebhookRow } from "@herald/db";
+import { z } from "@hono/zod-openapi";
 import { ErrorBody } from "../errors.ts";
 
 export const SendMessageResponse = z
@@ -15,7 +16,11 @@ export const SendMessageResponse = z
 export const Instance = z
   .object({ id: z.string(), name: z.string(), createdAt: z.string() })
   .openapi("Instance");
-export const toInstance = (r: InstanceRow) => ({ id: r.id, name: r.name, createdAt: r.createdAt.toISOString() });
+export const toInstance = (r: InstanceRow) => ({
+  id: r.id,
+  name: r.name,
+  createdAt: r.createdAt.toISOString(),
+});
 
 export const BindingKey = z
   .object({
@@ -44,7 +49,9 @@ export const Webhook = z
     instanceId: z.string(),
     name: z.string(),
     description: z.string().nullable(),
-    url: z.string().openapi({ description: "Masked: the URL embeds credentials and is never shown in full again." }),
+    url: z
+      .string()
+      .openapi({ description: "Masked: the URL embeds credentials and is never shown in full again." }),
     kind: z.enum(["legacy", "workflows"]),
     active: z.boolean(),
     state: z.enum(["active", "paused", "disabled", "inactive"]),
@@ -55,7 +62,10 @@ export const Webhook = z
     activeWorkflows: z.number().int().optional(),
   })
   .openapi("Webhook");
-export function toWebhook(r: WebhookRow & { alertsPosted24h?: number; activeWorkflows?: number }, now = new Date()) {
+export function toWebhook(
+  r: WebhookRow & { alertsPosted24h?: number; activeWorkflows?: number },
+  now = new Date(),
+) {
   const paused = r.pausedUntil && r.pausedUntil > now ? r.pausedUntil : null;
   return {
     webhookId: r.id,
@@ -65,7 +75,13 @@ export function toWebhook(r: WebhookRow & { alertsPosted24h?: number; activeWork
     url: r.urlMask,
     kind: r.kind,
     active: r.active,
-    state: !r.active ? (r.disabledReason ? ("disabled" as const) : ("inactive" as const)) : paused ? ("paused" as const) : ("active" as const),
+    state: !r.active
+      ? r.disabledReason
+        ? ("disabled" as const)
+        : ("inactive" as const)
+      : paused
+        ? ("paused" as const)
+        : ("active" as const),
     disabledReason: r.disabledReason,
     pausedUntil: paused?.toISOString() ?? null,
     createdAt: r.createdAt.toISOString(),
@@ -103,7 +119,10 @@ export const toErrorLogItem = (r: ErrorLogRow) => ({
 
 export function errorResponses(...statuses: number[]) {
   return Object.fromEntries(
-    statuses.map((s) => [s, { description: "Error", content: { "application/json": { schema: ErrorBody } } }]),
+    statuses.map((s) => [
+      s,
+      { description: "Error", content: { "application/json": { schema: ErrorBody } } },
+    ]),
   );
 }
 

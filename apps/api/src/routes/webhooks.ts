@@ -20,13 +20,19 @@ import {
 const security = [{ Session: [] }];
 const InstanceParams = z.object({ instanceId: z.string().min(1).max(64) });
 const WebhookParams = z.object({ webhookId: z.string().min(1).max(64) });
-const Url = z.string().min(1).max(2048).openapi({ example: "https://contoso.webhook.office.com/webhookb2/…" });
+const Url = z
+  .string()
+  .min(1)
+  .max(2048)
+  .openapi({ example: "https://contoso.webhook.office.com/webhookb2/…" });
 const Description = z.string().max(1000);
 
 const ErrorLogQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.string().regex(/^\d+$/).optional().openapi({ description: "nextCursor of the previous page" }),
-  classification: z.enum(["gone", "throttled", "bad_request", "transient", "too_large", "redirect", "state"]).optional(),
+  classification: z
+    .enum(["gone", "throttled", "bad_request", "transient", "too_large", "redirect", "state"])
+    .optional(),
   webhookId: z.string().max(64).optional(),
 });
 const ErrorLogPage = z.object({ items: z.array(ErrorLogItem), nextCursor: z.string().nullable() });
@@ -39,7 +45,9 @@ const createWebhookRoute = createRoute({
   security,
   request: {
     params: InstanceParams,
-    body: jsonBody(z.object({ name: z.string().trim().min(1).max(200), url: Url, description: Description.optional() })),
+    body: jsonBody(
+      z.object({ name: z.string().trim().min(1).max(200), url: Url, description: Description.optional() }),
+    ),
   },
   responses: { 201: json(Webhook, "Registered"), ...errorResponses(400, 401, 404, 429) },
 });
@@ -99,7 +107,10 @@ const testWebhookRoute = createRoute({
   security,
   request: {
     params: WebhookParams,
-    body: { required: false, content: { "application/json": { schema: z.object({ textMessage: z.string().max(2000).optional() }) } } },
+    body: {
+      required: false,
+      content: { "application/json": { schema: z.object({ textMessage: z.string().max(2000).optional() }) } },
+    },
   },
   responses: {
     200: json(SendMessageResponse.extend({ httpStatus: z.number().int().nullable() }), "Teams' answer"),
@@ -129,7 +140,12 @@ export function webhookRoutes(ctx: AppContext, enqueuer: Enqueuer) {
   const app = new OpenAPIHono<AppEnv>();
   app.openapi(createWebhookRoute, async (c) => {
     const { instanceId } = c.req.valid("param");
-    const row = await createWebhook({ ctx, tenantId: c.get("session").tenantId, instanceId, input: c.req.valid("json") });
+    const row = await createWebhook({
+      ctx,
+      tenantId: c.get("session").tenantId,
+      instanceId,
+      input: c.req.valid("json"),
+    });
     return c.json(toWebhook(row), 201);
   });
   app.openapi(listWebhooksRoute, async (c) => {
@@ -151,7 +167,11 @@ export function webhookRoutes(ctx: AppContext, enqueuer: Enqueuer) {
     return c.json(toWebhook(row), 200);
   });
   app.openapi(deleteWebhookRoute, async (c) => {
-    await deleteWebhook({ ctx, tenantId: c.get("session").tenantId, webhookId: c.req.valid("param").webhookId });
+    await deleteWebhook({
+      ctx,
+      tenantId: c.get("session").tenantId,
+      webhookId: c.req.valid("param").webhookId,
+    });
     return c.body(null, 204);
   });
   app.openapi(testWebhookRoute, async (c) => {

@@ -31,7 +31,14 @@ const keyColumns = (sql: Queryable) =>
 
 export async function insertBindingKey(
   sql: Queryable,
-  params: { id: string; tenantId: string; instanceId: string; name: string; licenseKey: string; secretHash: Uint8Array },
+  params: {
+    id: string;
+    tenantId: string;
+    instanceId: string;
+    name: string;
+    licenseKey: string;
+    secretHash: Uint8Array;
+  },
 ): Promise<BindingKeyRow> {
   const [row] = await sql<BindingKeyRow[]>`
     INSERT INTO binding_keys (id, tenant_id, instance_id, name, license_key, secret_hash)
@@ -61,7 +68,10 @@ export async function revokeBindingKey(
 }
 
 /** Looks a license key up across tenants: the key itself is what identifies the tenant. */
-export async function getLicense(sql: Queryable, params: { licenseKey: string }): Promise<LicenseRow | undefined> {
+export async function getLicense(
+  sql: Queryable,
+  params: { licenseKey: string },
+): Promise<LicenseRow | undefined> {
   const [row] = await sql<LicenseRow[]>`
     SELECT k.id, k.tenant_id, k.instance_id, k.name, k.license_key, k.created_at, k.last_used_at, k.revoked_at,
            k.secret_hash, i.name AS instance_name, t.name AS tenant_name, t.plan, t.subscription_status,

@@ -27,7 +27,10 @@ export async function claimChannels(
     RETURNING c.id::text AS id, c.kind, c.paused_until, c.consecutive_bad_requests, clock_timestamp() AS db_now`;
 }
 
-export async function renewLease(sql: Queryable, params: { channelId: string; owner: string; leaseMs: number }) {
+export async function renewLease(
+  sql: Queryable,
+  params: { channelId: string; owner: string; leaseMs: number },
+) {
   const rows = await sql`
     UPDATE channels SET locked_until = clock_timestamp() + ${params.leaseMs} * interval '1 millisecond'
     WHERE id = ${params.channelId} AND lock_owner = ${params.owner} RETURNING 1`;
@@ -42,7 +45,10 @@ export async function nextWakeAt(sql: Queryable): Promise<{ wakeAt: Date | null;
   return row ?? { wakeAt: null, dbNow: new Date() };
 }
 
-export async function loadSends(sql: Queryable, params: { channelId: string; windowMs: number }): Promise<number[]> {
+export async function loadSends(
+  sql: Queryable,
+  params: { channelId: string; windowMs: number },
+): Promise<number[]> {
   const rows = await sql<{ ms: string }[]>`
     SELECT (extract(epoch FROM sent_at) * 1000)::bigint::text AS ms FROM channel_sends
     WHERE channel_id = ${params.channelId} AND sent_at > clock_timestamp() - ${params.windowMs} * interval '1 millisecond'
@@ -80,7 +86,10 @@ export async function dueMessages(sql: Queryable, params: { channelId: string; l
  * Records a send slot (its time counts against the windows from now on) and the attempt, before
  * the request leaves. Returns the reservation time in ms.
  */
-export async function reserveSend(sql: Queryable, params: { channelId: string; messageId: string; record: boolean }) {
+export async function reserveSend(
+  sql: Queryable,
+  params: { channelId: string; messageId: string; record: boolean },
+) {
   const [row] = await sql<{ ms: string }[]>`
     WITH slot AS (
       INSERT INTO channel_sends (channel_id, sent_at)
@@ -112,7 +121,11 @@ export async function recordMessageOutcome(sql: Queryable, o: MessageOutcome): P
 
 export async function setChannelHealth(
   sql: Queryable,
-  params: { channelId: string; consecutiveBadRequests?: number | undefined; pausedUntil?: Date | null | undefined },
+  params: {
+    channelId: string;
+    consecutiveBadRequests?: number | undefined;
+    pausedUntil?: Date | null | undefined;
+  },
 ) {
   await sql`
     UPDATE channels SET
@@ -144,9 +157,13 @@ export async function failQueuedMessages(
  * Ends a worker's lease. The row lock is taken first and the queue is read in a later statement,
  * so an enqueue that committed meanwhile is seen, and one that comes later overrides ready_at.
  */
-export async function releaseChannel(sql: Sql, params: { channelId: string; owner: string; notBefore: Date | null }) {
+export async function releaseChannel(
+  sql: Sql,
+  params: { channelId: string; owner: string; notBefore: Date | null },
+) {
   await sql.begin(async (tx) => {
-    const locked = await tx`SELECT 1 FROM channels WHERE id = ${params.channelId} AND lock_owner = ${params.owner} FOR UPDATE`;
+    const locked =
+      await tx`SELECT 1 FROM channels WHERE id = ${params.channelId} AND lock_owner = ${params.owner} FOR UPDATE`;
     if (locked.length === 0) return;
     await tx`
       UPDATE channels c SET locked_until = NULL, lock_owner = NULL,

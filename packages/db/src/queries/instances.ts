@@ -27,7 +27,10 @@ export async function getInstance(sql: Queryable, params: { tenantId: string; in
   return row;
 }
 
-export async function renameInstance(sql: Queryable, params: { tenantId: string; instanceId: string; name: string }) {
+export async function renameInstance(
+  sql: Queryable,
+  params: { tenantId: string; instanceId: string; name: string },
+) {
   const [row] = await sql<InstanceRow[]>`
     UPDATE instances SET name = ${params.name} WHERE tenant_id = ${params.tenantId} AND id = ${params.instanceId}
     RETURNING id, tenant_id, name, created_at`;

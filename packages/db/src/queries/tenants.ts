@@ -25,7 +25,10 @@ export async function insertTenant(
             VALUES (${params.id}, ${params.name}, ${params.plan}, ${params.trialEndsAt}, ${params.subscriptionStatus})`;
 }
 
-export async function getTenant(sql: Queryable, params: { tenantId: string }): Promise<TenantWithPlan | undefined> {
+export async function getTenant(
+  sql: Queryable,
+  params: { tenantId: string },
+): Promise<TenantWithPlan | undefined> {
   const [row] = await sql<(TenantRow & { planJson: PlanRow })[]>`
     SELECT t.id, t.name, t.plan, t.subscription_status, t.trial_ends_at, t.current_period_end,
            t.stripe_customer_id, t.stripe_subscription_id, t.created_at,
@@ -56,7 +59,12 @@ export async function listTenants(sql: Queryable, params: { limit: number; after
 
 export async function setTenantPlan(
   sql: Queryable,
-  params: { tenantId: string; plan: string; subscriptionStatus?: string | undefined; trialEndsAt?: Date | null },
+  params: {
+    tenantId: string;
+    plan: string;
+    subscriptionStatus?: string | undefined;
+    trialEndsAt?: Date | null;
+  },
 ): Promise<boolean> {
   const rows = await sql`
     UPDATE tenants SET plan = ${params.plan},

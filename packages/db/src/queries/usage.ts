@@ -1,6 +1,11 @@
 import type { Queryable } from "../client.ts";
 
-export type UsageCounter = "messagesAccepted" | "messagesSent" | "messagesFailed" | "messagesThrottled" | "webhooksAdded";
+export type UsageCounter =
+  | "messagesAccepted"
+  | "messagesSent"
+  | "messagesFailed"
+  | "messagesThrottled"
+  | "webhooksAdded";
 
 const counterColumn: Record<UsageCounter, string> = {
   messagesAccepted: "messages_accepted",
@@ -40,7 +45,9 @@ export async function addUsage(sql: Queryable, increments: UsageIncrement[]): Pr
     const column = counterColumn[inc.counter];
     row[column] = Number(row[column] ?? 0) + inc.amount;
   }
-  for (const row of [...merged.values()].sort((a, b) => String(a.tenant_id).localeCompare(String(b.tenant_id)))) {
+  for (const row of [...merged.values()].sort((a, b) =>
+    String(a.tenant_id).localeCompare(String(b.tenant_id)),
+  )) {
     await sql`
       INSERT INTO usage_daily (tenant_id, instance_id, day, messages_accepted, messages_sent, messages_failed,
                                messages_throttled, webhooks_added)
@@ -92,7 +99,12 @@ export interface UsageTotals {
 /** Sums daily counters over [from, to) (dates as YYYY-MM-DD; undefined = unbounded). */
 export async function sumUsage(
   sql: Queryable,
-  params: { tenantId: string; instanceId?: string | undefined; from?: string | undefined; to?: string | undefined },
+  params: {
+    tenantId: string;
+    instanceId?: string | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+  },
 ): Promise<UsageTotals> {
   const [row] = await sql<UsageTotals[]>`
     SELECT COALESCE(sum(messages_accepted), 0)::int AS messages_accepted,
@@ -125,7 +137,10 @@ export async function dailyUsage(
     GROUP BY day ORDER BY day`;
 }
 
-export async function webhookCounts(sql: Queryable, params: { tenantId: string; instanceId?: string | undefined }) {
+export async function webhookCounts(
+  sql: Queryable,
+  params: { tenantId: string; instanceId?: string | undefined },
+) {
   const [row] = await sql<{ registered: number; active: number }[]>`
     SELECT count(*)::int AS registered, count(*) FILTER (WHERE active)::int AS active
     FROM webhooks WHERE tenant_id = ${params.tenantId} AND deleted_at IS NULL
@@ -134,7 +149,10 @@ export async function webhookCounts(sql: Queryable, params: { tenantId: string; 
 }
 
 /** Gives back allowance taken for a message that was not stored after all (an idempotent replay). */
-export async function returnMonthlyMessages(sql: Queryable, params: { tenantId: string; month: string; amount: number }) {
+export async function returnMonthlyMessages(
+  sql: Queryable,
+  params: { tenantId: string; month: string; amount: number },
+) {
   await sql`UPDATE usage_monthly SET messages = GREATEST(0, messages - ${params.amount})
             WHERE tenant_id = ${params.tenantId} AND month = ${params.month}::date`;
 }

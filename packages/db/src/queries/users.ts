@@ -12,7 +12,10 @@ export async function insertUser(sql: Queryable, user: UserRow): Promise<void> {
             VALUES (${user.id}, ${user.tenantId}, ${user.email}, ${user.passwordHash})`;
 }
 
-export async function getUserByEmail(sql: Queryable, params: { email: string }): Promise<UserRow | undefined> {
+export async function getUserByEmail(
+  sql: Queryable,
+  params: { email: string },
+): Promise<UserRow | undefined> {
   const [row] = await sql<UserRow[]>`
     SELECT id, tenant_id, email, password_hash FROM users WHERE lower(email) = lower(${params.email})`;
   return row;

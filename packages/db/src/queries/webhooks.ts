@@ -28,7 +28,10 @@ const columns = (sql: Queryable) =>
       w.disabled_reason, w.disabled_at, w.created_at, w.updated_at, c.paused_until, c.consecutive_bad_requests`;
 
 /** Returns the channel (one per distinct URL) for a URL hash, creating it on first use. */
-export async function upsertChannel(sql: Queryable, params: { urlHash: Uint8Array; kind: string }): Promise<string> {
+export async function upsertChannel(
+  sql: Queryable,
+  params: { urlHash: Uint8Array; kind: string },
+): Promise<string> {
   const [row] = await sql<{ id: string }[]>`
     INSERT INTO channels (url_hash, kind) VALUES (${Buffer.from(params.urlHash)}, ${params.kind})
     ON CONFLICT (url_hash) DO UPDATE SET kind = EXCLUDED.kind
@@ -101,7 +104,9 @@ export async function updateWebhook(
     name?: string | undefined;
     description?: string | null | undefined;
     active?: boolean | undefined;
-    url?: { channelId: string; urlCiphertext: Uint8Array; urlKeyId: string; urlMask: string; kind: string } | undefined;
+    url?:
+      | { channelId: string; urlCiphertext: Uint8Array; urlKeyId: string; urlMask: string; kind: string }
+      | undefined;
   },
 ): Promise<boolean> {
   const u = params.url;

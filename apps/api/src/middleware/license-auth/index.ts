@@ -1,7 +1,11 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppContext } from "../../context.ts";
 import type { AppEnv } from "../../env.ts";
-import { authenticateLicense, credentialsFromHeaders, LicenseError } from "../../services/licenses/authenticate.ts";
+import {
+  authenticateLicense,
+  credentialsFromHeaders,
+  LicenseError,
+} from "../../services/licenses/authenticate.ts";
 
 export interface LicenseAuthOptions {
   ctx: AppContext;

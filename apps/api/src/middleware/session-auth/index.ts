@@ -30,13 +30,23 @@ export function sessionAuth({ ctx }: SessionAuthOptions): MiddlewareHandler<AppE
       if (token && !["GET", "HEAD", "OPTIONS"].includes(c.req.method)) {
         const expected = getCookie(c, CSRF_COOKIE) ?? "";
         const given = c.req.header(CSRF_HEADER) ?? "";
-        if (!expected || expected.length !== given.length || !timingSafeEqual(Buffer.from(expected), Buffer.from(given))) {
-          throw new DomainError("unauthorized", "Missing or wrong CSRF token; reload the console and try again.");
+        if (
+          !expected ||
+          expected.length !== given.length ||
+          !timingSafeEqual(Buffer.from(expected), Buffer.from(given))
+        ) {
+          throw new DomainError(
+            "unauthorized",
+            "Missing or wrong CSRF token; reload the console and try again.",
+          );
         }
       }
     }
     if (!token) {
-      throw new DomainError("unauthorized", "Sign in first: send Authorization: Bearer <token> from POST /v1/auth/login.");
+      throw new DomainError(
+        "unauthorized",
+        "Sign in first: send Authorization: Bearer <token> from POST /v1/auth/login.",
+      );
     }
     c.set("session", await verifySessionToken(ctx, token));
     await next();

@@ -11,5 +11,8 @@ export async function login({ ctx, input }: { ctx: AppContext; input: { email: s
   const user = await getUserByEmail(ctx.sql, { email: input.email });
   const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !ok) throw new DomainError("invalid_credentials", "Email or password is wrong.");
-  return { token: await issueSessionToken(ctx, { userId: user.id, tenantId: user.tenantId }), tenantId: user.tenantId };
+  return {
+    token: await issueSessionToken(ctx, { userId: user.id, tenantId: user.tenantId }),
+    tenantId: user.tenantId,
+  };
 }

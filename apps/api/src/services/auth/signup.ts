@@ -20,24 +20,29 @@ export async function signup({ ctx, input }: { ctx: AppContext; input: SignupInp
   const instanceId = newId("ins");
   const userId = newId("usr");
   const now = ctx.clock.now();
-  await ctx.sql.begin(async (tx) => {
-    const plan = await getPlan(tx, { name: "trial" });
-    const trialEndsAt = plan?.trialDays ? new Date(now.getTime() + plan.trialDays * 86_400_000) : null;
-    await insertTenant(tx, {
-      id: tenantId,
-      name: input.organization,
-      plan: "trial",
-      trialEndsAt,
-      subscriptionStatus: "trialing",
+  await ctx.sql
+    .begin(async (tx) => {
+      const plan = await getPlan(tx, { name: "trial" });
+      const trialEndsAt = plan?.trialDays ? new Date(now.getTime() + plan.trialDays * 86_400_000) : null;
+      await insertTenant(tx, {
+        id: tenantId,
+        name: input.organization,
+        plan: "trial",
+        trialEndsAt,
+        subscriptionStatus: "trialing",
+      });
+      await insertUser(tx, { id: userId, tenantId, email: input.email, passwordHash });
+      await insertInstance(tx, { id: instanceId, tenantId, name: "Developer Instance" });
+    })
+    .catch((error: unknown) => {
+      if (isUniqueViolation(error)) {
+        throw new DomainError(
+          "email_taken",
+          `An account for ${input.email} already exists; sign in instead.`,
+        );
+      }
+      throw error;
     });
-    await insertUser(tx, { id: userId, tenantId, email: input.email, passwordHash });
-    await insertInstance(tx, { id: instanceId, tenantId, name: "Developer Instance" });
-  }).catch((error: unknown) => {
-    if (isUniqueViolation(error)) {
-      throw new DomainError("email_taken", `An account for ${input.email} already exists; sign in instead.`);
-    }
-    throw error;
-  });
   const token = await issueSessionToken(ctx, { userId, tenantId });
   return { token, tenantId, instanceId };
 }

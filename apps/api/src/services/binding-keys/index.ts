@@ -33,7 +33,15 @@ export async function createBindingKey({
   return { ...row, licenseSecret };
 }
 
-export async function listBindingKeys({ ctx, tenantId, instanceId }: { ctx: AppContext; tenantId: string; instanceId: string }) {
+export async function listBindingKeys({
+  ctx,
+  tenantId,
+  instanceId,
+}: {
+  ctx: AppContext;
+  tenantId: string;
+  instanceId: string;
+}) {
   await requireInstance(ctx, tenantId, instanceId);
   return listQuery(ctx.sql, { tenantId, instanceId });
 }
@@ -49,7 +57,11 @@ export async function revokeBindingKey({
   instanceId: string;
   bindingKeyId: string;
 }) {
-  const row = found(await revokeQuery(ctx.sql, { tenantId, instanceId, bindingKeyId }), "binding key", bindingKeyId);
+  const row = found(
+    await revokeQuery(ctx.sql, { tenantId, instanceId, bindingKeyId }),
+    "binding key",
+    bindingKeyId,
+  );
   forgetLicense(row.licenseKey);
   return row;
 }

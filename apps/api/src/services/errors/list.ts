@@ -17,7 +17,12 @@ export async function listErrors({
   ctx: AppContext;
   tenantId: string;
   scope: { webhookId: string } | { instanceId: string };
-  page: { limit: number; before?: string | undefined; classification?: string | undefined; webhookId?: string | undefined };
+  page: {
+    limit: number;
+    before?: string | undefined;
+    classification?: string | undefined;
+    webhookId?: string | undefined;
+  };
 }): Promise<ErrorLogPage> {
   if ("webhookId" in scope) await requireWebhook(ctx, tenantId, scope.webhookId);
   else await requireInstance(ctx, tenantId, scope.instanceId);

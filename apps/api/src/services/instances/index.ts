@@ -6,7 +6,15 @@ export function listInstances({ ctx, tenantId }: { ctx: AppContext; tenantId: st
   return listInstancesQuery(ctx.sql, { tenantId });
 }
 
-export function createInstance({ ctx, tenantId, input }: { ctx: AppContext; tenantId: string; input: { name: string } }) {
+export function createInstance({
+  ctx,
+  tenantId,
+  input,
+}: {
+  ctx: AppContext;
+  tenantId: string;
+  input: { name: string };
+}) {
   return insertInstance(ctx.sql, { id: newId("ins"), tenantId, name: input.name });
 }
 
@@ -26,5 +34,9 @@ export async function updateInstance({
   instanceId: string;
   input: { name: string };
 }) {
-  return found(await renameInstance(ctx.sql, { tenantId, instanceId, name: input.name }), "instance", instanceId);
+  return found(
+    await renameInstance(ctx.sql, { tenantId, instanceId, name: input.name }),
+    "instance",
+    instanceId,
+  );
 }

@@ -49,7 +49,11 @@ export class LicenseError extends DomainError {
 
 const INACTIVE_STATUSES = new Set(["canceled", "unpaid", "incomplete_expired", "paused"]);
 
-export async function authenticateLicense(ctx: AppContext, licenseKey: string, licenseSecret: string): Promise<License> {
+export async function authenticateLicense(
+  ctx: AppContext,
+  licenseKey: string,
+  licenseSecret: string,
+): Promise<License> {
   const nowMs = Date.now();
   let entry = cache.get(licenseKey);
   if (!entry || nowMs - entry.fetchedAt > LICENSE_CACHE_TTL_MS) {

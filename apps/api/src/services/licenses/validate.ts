@@ -21,7 +21,8 @@ export async function validateLicense(ctx: AppContext, licenseKey: string, licen
       },
     };
   } catch (error) {
-    if (error instanceof LicenseError) return { valid: false as const, reason: error.reason, message: error.message };
+    if (error instanceof LicenseError)
+      return { valid: false as const, reason: error.reason, message: error.message };
     throw error;
   }
 }

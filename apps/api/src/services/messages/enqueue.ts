@@ -106,7 +106,9 @@ export class Enqueuer {
       if (settled.decisions[i] === null) {
         const limit = p.request.monthlyLimit ?? 0;
         const quota = checkQuota("messages", limit, limit, 1, p.request.planName, resetsOn.getTime());
-        p.reject(new DomainError("quota_exhausted", quota.message, { used: limit, limit, plan: p.request.planName }));
+        p.reject(
+          new DomainError("quota_exhausted", quota.message, { used: limit, limit, plan: p.request.planName }),
+        );
       } else if (settled.inserted.has(p.request.message.id)) {
         p.resolve({ outcome: "queued" });
       } else {

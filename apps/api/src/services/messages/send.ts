@@ -77,9 +77,13 @@ export async function sendMessage({
 
   const built = buildTeamsPayload(webhook.kind, { text: input.textMessage, card: input.card });
   if (!built.ok) {
-    throw new DomainError(built.code === "payload_too_large" ? "payload_too_large" : "invalid_request", built.message, {
-      field: built.code === "invalid_card" ? "card" : "textMessage",
-    });
+    throw new DomainError(
+      built.code === "payload_too_large" ? "payload_too_large" : "invalid_request",
+      built.message,
+      {
+        field: built.code === "invalid_card" ? "card" : "textMessage",
+      },
+    );
   }
 
   const messageId = newId("msg");

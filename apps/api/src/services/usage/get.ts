@@ -1,5 +1,12 @@
 // Usage statistics from counters kept on write: never a scan of messages.
-import { dailyUsage, getMonthlyMessages, getTenant, sumUsage, type UsageTotals, webhookCounts } from "@herald/db";
+import {
+  dailyUsage,
+  getMonthlyMessages,
+  getTenant,
+  sumUsage,
+  type UsageTotals,
+  webhookCounts,
+} from "@herald/db";
 import { type AppContext, utcDay, utcMonth } from "../../context.ts";
 import { found } from "../../errors.ts";
 import { requireInstance } from "../instances/index.ts";
@@ -52,12 +59,20 @@ export async function getUsage({
   const plan = found(tenant, "tenant", tenantId).planDetails;
   return {
     thisMonth: { ...period(current, webhooks), from: thisMonth, to: nextMonth },
-    lastMonth: { ...period(previous, { registered: previous.webhooksAdded, active: previous.webhooksAdded }), from: lastMonth, to: thisMonth },
+    lastMonth: {
+      ...period(previous, { registered: previous.webhooksAdded, active: previous.webhooksAdded }),
+      from: lastMonth,
+      to: thisMonth,
+    },
     total: period(total, webhooks),
     quota: {
       plan: plan.name,
       webhooks: { used: webhooks.registered, limit: plan.webhookLimit },
-      messagesThisMonth: { used: monthCounter, limit: plan.monthlyMessageLimit, billOverage: plan.billOverage },
+      messagesThisMonth: {
+        used: monthCounter,
+        limit: plan.monthlyMessageLimit,
+        billOverage: plan.billOverage,
+      },
       trialEndsAt: tenant?.trialEndsAt?.toISOString() ?? null,
       subscriptionStatus: tenant?.subscriptionStatus ?? "unknown",
     },

@@ -32,7 +32,11 @@ export async function createWebhook({
     const used = await countWebhooks(tx, { tenantId });
     const quota = checkQuota("webhooks", used, tenant.planDetails.webhookLimit, 1, tenant.plan);
     if (!quota.allowed) {
-      throw new DomainError("quota_exhausted", quota.message, { used, limit: quota.limit, plan: tenant.plan });
+      throw new DomainError("quota_exhausted", quota.message, {
+        used,
+        limit: quota.limit,
+        plan: tenant.plan,
+      });
     }
     const url = await prepareWebhookUrl(ctx, tx, input.url);
     await insertWebhook(tx, {
@@ -43,7 +47,9 @@ export async function createWebhook({
       description: input.description ?? null,
       ...url,
     });
-    await addUsage(tx, [{ tenantId, instanceId, day: utcDay(ctx.clock.now()), counter: "webhooksAdded", amount: 1 }]);
+    await addUsage(tx, [
+      { tenantId, instanceId, day: utcDay(ctx.clock.now()), counter: "webhooksAdded", amount: 1 },
+    ]);
   });
   return found(await getWebhook(ctx.sql, { tenantId, webhookId }), "webhook", webhookId);
 }

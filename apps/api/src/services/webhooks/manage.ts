@@ -1,7 +1,7 @@
 import {
+  failQueuedMessages,
   getWebhook as getWebhookQuery,
   insertErrorLog,
-  failQueuedMessages,
   listWebhooks as listQuery,
   resetChannel,
   softDeleteWebhook,
@@ -15,10 +15,23 @@ import { recordFailures } from "../messages/usage.ts";
 import { prepareWebhookUrl } from "./url.ts";
 
 export async function requireWebhook(ctx: AppContext, tenantId: string, webhookId: string) {
-  return found(await getWebhookQuery(ctx.sql, { tenantId, webhookId }), "webhook", webhookId, "webhook_not_found");
+  return found(
+    await getWebhookQuery(ctx.sql, { tenantId, webhookId }),
+    "webhook",
+    webhookId,
+    "webhook_not_found",
+  );
 }
 
-export async function listWebhooks({ ctx, tenantId, instanceId }: { ctx: AppContext; tenantId: string; instanceId: string }) {
+export async function listWebhooks({
+  ctx,
+  tenantId,
+  instanceId,
+}: {
+  ctx: AppContext;
+  tenantId: string;
+  instanceId: string;
+}) {
   await requireInstance(ctx, tenantId, instanceId);
   const [rows, activity] = await Promise.all([
     listQuery(ctx.sql, { tenantId, instanceId }),
@@ -101,7 +114,15 @@ export async function updateWebhook({
   return requireWebhook(ctx, tenantId, webhookId);
 }
 
-export async function deleteWebhook({ ctx, tenantId, webhookId }: { ctx: AppContext; tenantId: string; webhookId: string }) {
+export async function deleteWebhook({
+  ctx,
+  tenantId,
+  webhookId,
+}: {
+  ctx: AppContext;
+  tenantId: string;
+  webhookId: string;
+}) {
   await requireWebhook(ctx, tenantId, webhookId);
   const failed = await ctx.sql.begin(async (tx) => {
     await softDeleteWebhook(tx, { tenantId, webhookId });

@@ -35,7 +35,8 @@ export async function testWebhook({
     input: {
       webhookId,
       textMessage:
-        input.textMessage ?? `Herald connection test for "${webhook.name}" at ${ctx.clock.now().toISOString()}.`,
+        input.textMessage ??
+        `Herald connection test for "${webhook.name}" at ${ctx.clock.now().toISOString()}.`,
       source: "herald:connection-test",
     },
   });

@@ -1,6 +1,6 @@
 import { checkWebhookUrl, maskWebhookUrl } from "@herald/core";
-import { upsertChannel } from "@herald/db";
 import type { Queryable } from "@herald/db";
+import { upsertChannel } from "@herald/db";
 import type { AppContext } from "../../context.ts";
 import { DomainError } from "../../errors.ts";
 

@@ -1,0 +1,126 @@
+// Starts Herald for a test file: the real app on the shared test database, the Teams emulator on
+// a loopback port, and SDK clients that call the app in-process (app.fetch).
+import { randomBytes } from "node:crypto";
+import { type Clock, type HeraldRuntime, loadConfig, startRuntime } from "@herald/api";
+import { connectEmbedded, type Database, openDatabase } from "@herald/db";
+import { Herald } from "@herald/sdk";
+import { startTeamsSim, type TeamsSim, type TeamsSimOptions } from "@herald/teams-sim";
+import pino from "pino";
+import { inject } from "vitest";
+
+export const TEST_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
+export const ADMIN_TOKEN = "admin-token-for-tests-0123456789";
+
+export interface Harness {
+  runtime: HeraldRuntime;
+  sim: TeamsSim;
+  engine: "postgres" | "embedded";
+  sql: HeraldRuntime["ctx"]["sql"];
+  client(options?: { token?: string; licenseKey?: string; licenseSecret?: string }): Herald;
+  /** Signs a new tenant up and gives it a binding key and a session client. */
+  tenant(options?: { plan?: string }): Promise<TestTenant>;
+  admin(method: string, path: string, body?: unknown): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export interface TestTenant {
+  email: string;
+  password: string;
+  tenantId: string;
+  instanceId: string;
+  console: Herald;
+  activity: Herald;
+  licenseKey: string;
+  licenseSecret: string;
+  bindingKeyId: string;
+  addWebhook(url: string, name?: string): Promise<string>;
+}
+
+export async function startHarness(
+  options: { worker?: boolean; clock?: Clock; env?: Record<string, string>; sim?: TeamsSimOptions } = {},
+): Promise<Harness> {
+  const databaseUrl = inject("databaseUrl");
+  const engine = inject("engine");
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    HERALD_SECRET: TEST_SECRET,
+    HERALD_WEBHOOK_HOSTS: "127.0.0.1",
+    HERALD_ADMIN_TOKEN: ADMIN_TOKEN,
+    HERALD_LOG_LEVEL: "silent",
+    HERALD_SEND_TIMEOUT_MS: "3000",
+    ...options.env,
+  });
+  const database: Database =
+    engine === "embedded"
+      ? (() => {
+          const sql = connectEmbedded(databaseUrl);
+          return { sql, engine, url: databaseUrl, close: () => sql.end({ timeout: 5 }) };
+        })()
+      : await openDatabase({ databaseUrl, maxConnections: 10 });
+  const sim = await startTeamsSim(options.sim);
+  const runtime = await startRuntime({
+    config,
+    logger: pino({ level: "silent" }),
+    clock: options.clock,
+    worker: options.worker ?? true,
+    workerOptions: { pollMs: 200 },
+    database,
+  });
+  const fetchApp = (request: Request) => runtime.app.fetch(request);
+  const admin = (method: string, path: string, body?: unknown) =>
+    Promise.resolve(
+      runtime.app.fetch(
+        new Request(`http://herald.test${path}`, {
+          method,
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        }),
+      ),
+    );
+  const client = (o: { token?: string; licenseKey?: string; licenseSecret?: string } = {}) =>
+    new Herald({ baseUrl: "http://herald.test", fetch: fetchApp, ...o });
+
+  return {
+    runtime,
+    sim,
+    engine,
+    sql: runtime.ctx.sql,
+    client,
+    async tenant(o = {}) {
+      const email = `t-${randomBytes(6).toString("hex")}@example.com`;
+      const password = "correct horse battery";
+      const consoleClient = client();
+      const { tenantId, instanceId, token } = await consoleClient.signup({
+        email,
+        password,
+        organization: `Org ${email}`,
+      });
+      if (o.plan) {
+        const res = await admin("PUT", `/admin/v1/tenants/${tenantId}/plan`, { plan: o.plan });
+        if (res.status !== 204) throw new Error(`could not set plan: ${res.status} ${await res.text()}`);
+      }
+      const key = await consoleClient.createBindingKey(instanceId, "test app");
+      const signed = client({ token });
+      return {
+        email,
+        password,
+        tenantId,
+        instanceId,
+        console: signed,
+        activity: client({ licenseKey: key.licenseKey, licenseSecret: key.licenseSecret }),
+        licenseKey: key.licenseKey,
+        licenseSecret: key.licenseSecret,
+        bindingKeyId: key.id,
+        async addWebhook(url: string, name = "Alerts") {
+          return (await signed.createWebhook(instanceId, { name, url })).webhookId;
+        },
+      };
+    },
+    admin,
+    async close() {
+      await runtime.close();
+      await sim.close();
+      await database.close();
+    },
+  };
+}
