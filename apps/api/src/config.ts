@@ -30,6 +30,7 @@ const EnvSchema = z.object({
   HERALD_PUBLIC_URL: optionalString,
   HERALD_WORKER: z.enum(["in-process", "off"]).default("in-process"),
   HERALD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+  HERALD_WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   HERALD_WORKFLOWS_RATE: z.string().default("none"),
   HERALD_RATE_GUARD_MS: z.coerce.number().int().min(0).max(5000).default(50),
   HERALD_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
@@ -58,6 +59,7 @@ export interface Config {
   publicUrl: string | undefined;
   worker: "in-process" | "off";
   workerConcurrency: number;
+  workerLeaseMs: number;
   workflowsPolicy: RatePolicy;
   rateGuardMs: number;
   sendTimeoutMs: number;
@@ -93,6 +95,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.HERALD_PUBLIC_URL,
     worker: e.HERALD_WORKER,
     workerConcurrency: e.HERALD_WORKER_CONCURRENCY,
+    workerLeaseMs: e.HERALD_WORKER_LEASE_MS,
     workflowsPolicy: workflows.policy,
     rateGuardMs: e.HERALD_RATE_GUARD_MS,
     sendTimeoutMs: e.HERALD_SEND_TIMEOUT_MS,

@@ -66,7 +66,7 @@ export class DeliveryWorker {
     options: WorkerOptions = {},
   ) {
     this.concurrency = options.concurrency ?? ctx.config.workerConcurrency;
-    this.leaseMs = options.leaseMs ?? 30_000;
+    this.leaseMs = options.leaseMs ?? ctx.config.workerLeaseMs;
     this.maxHoldMs = options.maxHoldMs ?? 1_500;
     this.fairnessBudget = options.fairnessBudget ?? 100;
     this.pollMs = options.pollMs ?? 1_000;
