@@ -1,18 +1,62 @@
 // Posts one payload to Teams with undici: bounded connect/header/body times, redirects never
 // followed, the answer body read up to a cap. Errors are reported without the URL (it is a secret).
-import type { TeamsAnswer } from "@herald/core";
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import { checkWebhookUrl, isInternalAddress, isLoopbackHost, matchHost, type TeamsAnswer } from "@herald/core";
 import { Agent, request } from "undici";
 
 const MAX_ANSWER_BYTES = 16 * 1024;
 
+/** A post Herald refused to make: the URL is no longer allowed, or its host resolves to an internal address. */
+export interface RefusedPost {
+  type: "refused";
+  reason: string;
+}
+
 export interface Poster {
-  post(url: string, body: string): Promise<TeamsAnswer>;
+  post(url: string, body: string): Promise<TeamsAnswer | RefusedPost>;
   close(): Promise<void>;
 }
 
-export function createPoster(options: { timeoutMs: number; connections?: number }): Poster {
+const SSRF_REFUSED = "HERALD_SSRF_REFUSED";
+
+/**
+ * DNS lookup for outgoing connections that refuses internal addresses (loopback, private,
+ * link-local, metadata…) unless HERALD_WEBHOOK_HOSTS names the host exactly. It checks the address
+ * the socket will actually connect to, so a name that resolves differently later (DNS rebinding)
+ * is caught at connect time, not only at registration.
+ */
+export function guardedLookup(allowedHosts: readonly string[]) {
+  return function lookup(
+    hostname: string,
+    options: { all?: boolean; family?: number | string } | number,
+    callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+  ): void {
+    const opts = typeof options === "number" ? { family: options } : options;
+    dnsLookup(hostname, { family: Number(opts.family ?? 0) as 0 | 4 | 6, all: true }, (error, addresses) => {
+      if (error) return callback(error, opts.all ? [] : "");
+      const explicit = matchHost(hostname, allowedHosts) === "explicit";
+      const internal = addresses.find((a) => isInternalAddress(a.address) || isLoopbackHost(a.address));
+      if (internal && !explicit) {
+        const refused: NodeJS.ErrnoException = new Error(
+          `${hostname} resolves to an internal address; refused (list the host exactly in HERALD_WEBHOOK_HOSTS to allow it)`,
+        );
+        refused.code = SSRF_REFUSED;
+        return callback(refused, opts.all ? [] : "");
+      }
+      if (opts.all) return callback(null, addresses);
+      const first = addresses[0];
+      return callback(null, first?.address ?? "", first?.family ?? 4);
+    });
+  };
+}
+
+export function createPoster(options: {
+  timeoutMs: number;
+  allowedHosts: readonly string[];
+  connections?: number;
+}): Poster {
   const agent = new Agent({
-    connect: { timeout: Math.min(options.timeoutMs, 5000) },
+    connect: { timeout: Math.min(options.timeoutMs, 5000), lookup: guardedLookup(options.allowedHosts) },
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
     connections: options.connections ?? 16,
@@ -20,6 +64,9 @@ export function createPoster(options: { timeoutMs: number; connections?: number 
   });
   return {
     async post(url, body) {
+      // The allowed hosts may have changed since the webhook was registered: check again each time.
+      const check = checkWebhookUrl(url, options.allowedHosts);
+      if (!check.ok) return { type: "refused", reason: check.reason };
       try {
         const res = await request(url, {
           method: "POST",
@@ -36,8 +83,10 @@ export function createPoster(options: { timeoutMs: number; connections?: number 
           retryAfter: Array.isArray(retryAfter) ? (retryAfter[0] ?? null) : (retryAfter ?? null),
         };
       } catch (error) {
-        const code = (error as { code?: string }).code ?? "";
+        const code = (error as { code?: string; cause?: { code?: string } }).code ?? "";
+        const causeCode = (error as { cause?: { code?: string } }).cause?.code ?? "";
         const description = describe(error);
+        if (code === SSRF_REFUSED || causeCode === SSRF_REFUSED) return { type: "refused", reason: description };
         if (code.includes("TIMEOUT")) return { type: "timeout", error: description };
         return { type: "network_error", error: description };
       }

@@ -70,7 +70,11 @@ export class DeliveryWorker {
     this.maxHoldMs = options.maxHoldMs ?? 1_500;
     this.fairnessBudget = options.fairnessBudget ?? 100;
     this.pollMs = options.pollMs ?? 1_000;
-    this.poster = createPoster({ timeoutMs: ctx.config.sendTimeoutMs, connections: 32 });
+    this.poster = createPoster({
+      timeoutMs: ctx.config.sendTimeoutMs,
+      allowedHosts: ctx.config.webhookHosts,
+      connections: 32,
+    });
   }
 
   async start(): Promise<void> {
@@ -240,6 +244,7 @@ export class DeliveryWorker {
       ? await this.poster.post(url, message.payload)
       : ({ type: "network_error", error: "message body was purged before delivery" } as const);
     const nowMs = Date.now();
+    if (answer.type === "refused") return this.refuse(channel, message, answer.reason);
     const classification = classifyTeamsAnswer(channel.kind, answer, nowMs);
     const decision = decideDelivery(classification, {
       attempts: message.attempts + 1,
@@ -280,6 +285,28 @@ export class DeliveryWorker {
       pauseUntil: c.action === "pause" ? c.untilMs : null,
       disabled: c.action === "disable",
     };
+  }
+
+  /** Herald itself refused to post (SSRF guard): nothing was sent; the channel is disabled with the reason. */
+  private async refuse(channel: ClaimedChannel, message: DueMessage, reason: string) {
+    const sentence = `Herald refused to post to this webhook URL: ${reason}`;
+    const applied = await applyDecision(this.ctx, {
+      channelId: channel.id,
+      message,
+      decision: {
+        message: { action: "fail", reason: sentence },
+        channel: { action: "disable", reason: sentence },
+        errorLog: { kind: "URL Not Allowed", action: "Message failed; channel disabled" },
+        userMessage: sentence,
+      },
+      httpStatus: null,
+      teamsText: null,
+      classification: "refused",
+      previousBadRequests: 0,
+    });
+    for (const id of applied.finishedMessageIds) this.ctx.signals.messageFinished(id);
+    this.ctx.logger.warn({ messageId: message.id, webhookId: message.webhookId }, "post refused by the SSRF guard");
+    return { badRequests: 0, pauseUntil: null, disabled: true };
   }
 
   private async failUnsendable(message: DueMessage): Promise<void> {
