@@ -5,7 +5,7 @@ import { type Clock, type HeraldRuntime, loadConfig, startRuntime } from "@heral
 import { connectEmbedded, type Database, openDatabase } from "@herald/db";
 import { Herald } from "@herald/sdk";
 import { startTeamsSim, type TeamsSim, type TeamsSimOptions } from "@herald/teams-sim";
-import pino from "pino";
+import pino, { type Logger } from "pino";
 import { inject } from "vitest";
 
 export const TEST_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
@@ -60,7 +60,7 @@ export async function startHarness(
   const sim = await startTeamsSim(options.sim);
   const runtime = await startRuntime({
     config,
-    logger: pino({ level: "silent" }),
+    logger: options.logger ?? pino({ level: "silent" }),
     clock: options.clock,
     worker: options.worker ?? true,
     workerOptions: { pollMs: 200 },

@@ -10,9 +10,11 @@ import { DomainError, type ErrorCode, statusForCode } from "./errors.ts";
 import { adminAuth } from "./middleware/admin-auth/index.ts";
 import { licenseAuth } from "./middleware/license-auth/index.ts";
 import { sessionAuth } from "./middleware/session-auth/index.ts";
+import { keyThrottle } from "./middleware/throttle/index.ts";
 import { activityRoutes } from "./routes/activity.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { authRoutes } from "./routes/auth.ts";
+import { billingRoutes } from "./routes/billing.ts";
 import { instanceRoutes } from "./routes/instances.ts";
 import { opsRoutes } from "./routes/ops.ts";
 import { usageRoutes } from "./routes/usage.ts";
@@ -52,11 +54,13 @@ export function createApp(ctx: AppContext): HeraldApp {
     }),
   );
 
-  app.use("/v1/messages", licenseAuth({ ctx }));
-  app.use("/v1/messages/*", licenseAuth({ ctx }));
+  app.use("/v1/messages", licenseAuth({ ctx }), keyThrottle({ ctx }));
+  app.use("/v1/messages/*", licenseAuth({ ctx }), keyThrottle({ ctx }));
   for (const path of ["/v1/instances", "/v1/instances/*", "/v1/webhooks/*", "/v1/usage"]) {
     app.use(path, sessionAuth({ ctx }));
   }
+  app.use("/v1/billing", sessionAuth({ ctx }));
+  app.use("/v1/billing/*", sessionAuth({ ctx }));
   app.use("/admin/*", adminAuth({ token: ctx.config.adminToken }));
 
   app.onError((error, c) => {
@@ -97,6 +101,7 @@ export function createApp(ctx: AppContext): HeraldApp {
   app.route("/", webhookRoutes(ctx, enqueuer));
   app.route("/", usageRoutes(ctx));
   app.route("/", adminRoutes(ctx));
+  app.route("/", billingRoutes(ctx));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "LicenseHeaders", {
     type: "apiKey",

@@ -43,7 +43,12 @@ const EnvSchema = z.object({
   HERALD_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
-  STRIPE_API_BASE: optionalString,
+  STRIPE_API_BASE: optionalString.pipe(
+    z
+      .string()
+      .regex(/^https?:\/\/[^/\s]+\/?$/, "must be an http(s) base URL such as http://127.0.0.1:12111")
+      .optional(),
+  ),
 });
 
 export interface Config {

@@ -16,12 +16,14 @@ export const ErrorCode = z.enum([
   "idempotency_conflict",
   "email_taken",
   "rate_limited",
+  "already_subscribed",
+  "billing_provider_error",
   "service_unavailable",
   "internal_error",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
-export const statusForCode: Record<ErrorCode, 400 | 401 | 404 | 409 | 413 | 429 | 500 | 503> = {
+export const statusForCode: Record<ErrorCode, 400 | 401 | 404 | 409 | 413 | 429 | 500 | 502 | 503> = {
   invalid_request: 400,
   payload_too_large: 413,
   unauthorized: 401,
@@ -35,6 +37,8 @@ export const statusForCode: Record<ErrorCode, 400 | 401 | 404 | 409 | 413 | 429 
   idempotency_conflict: 409,
   email_taken: 409,
   rate_limited: 429,
+  already_subscribed: 409,
+  billing_provider_error: 502,
   service_unavailable: 503,
   internal_error: 500,
 };

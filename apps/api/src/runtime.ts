@@ -7,6 +7,7 @@ import type { Config } from "./config.ts";
 import { type AppContext, type Clock, DeliverySignals, systemClock } from "./context.ts";
 import { createKeyring } from "./crypto.ts";
 import { DeliveryWorker, type WorkerOptions } from "./delivery/worker.ts";
+import { OverageReporter } from "./services/billing/meter.ts";
 
 export interface HeraldRuntime {
   ctx: AppContext;
@@ -65,6 +66,9 @@ export async function startRuntime(options: {
   const runWorker = options.worker ?? config.worker === "in-process";
   const worker = runWorker ? new DeliveryWorker(ctx, options.workerOptions) : undefined;
   await worker?.start();
+  // Overage goes to Stripe from wherever the worker runs; no-op without Stripe.
+  const reporter = runWorker ? new OverageReporter(ctx) : undefined;
+  reporter?.start();
   return {
     ctx,
     db,
@@ -72,6 +76,7 @@ export async function startRuntime(options: {
     worker,
     async close() {
       await worker?.stop();
+      await reporter?.stop();
       if (!options.database) await db.close();
     },
   };

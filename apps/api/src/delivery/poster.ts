@@ -1,7 +1,13 @@
 // Posts one payload to Teams with undici: bounded connect/header/body times, redirects never
 // followed, the answer body read up to a cap. Errors are reported without the URL (it is a secret).
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
-import { checkWebhookUrl, isInternalAddress, isLoopbackHost, matchHost, type TeamsAnswer } from "@herald/core";
+import {
+  checkWebhookUrl,
+  isInternalAddress,
+  isLoopbackHost,
+  matchHost,
+  type TeamsAnswer,
+} from "@herald/core";
 import { Agent, request } from "undici";
 
 const MAX_ANSWER_BYTES = 16 * 1024;
@@ -29,7 +35,11 @@ export function guardedLookup(allowedHosts: readonly string[]) {
   return function lookup(
     hostname: string,
     options: { all?: boolean; family?: number | string } | number,
-    callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+    callback: (
+      error: NodeJS.ErrnoException | null,
+      address: string | LookupAddress[],
+      family?: number,
+    ) => void,
   ): void {
     const opts = typeof options === "number" ? { family: options } : options;
     dnsLookup(hostname, { family: Number(opts.family ?? 0) as 0 | 4 | 6, all: true }, (error, addresses) => {
@@ -86,7 +96,8 @@ export function createPoster(options: {
         const code = (error as { code?: string; cause?: { code?: string } }).code ?? "";
         const causeCode = (error as { cause?: { code?: string } }).cause?.code ?? "";
         const description = describe(error);
-        if (code === SSRF_REFUSED || causeCode === SSRF_REFUSED) return { type: "refused", reason: description };
+        if (code === SSRF_REFUSED || causeCode === SSRF_REFUSED)
+          return { type: "refused", reason: description };
         if (code.includes("TIMEOUT")) return { type: "timeout", error: description };
         return { type: "network_error", error: description };
       }

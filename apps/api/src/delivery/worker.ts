@@ -21,6 +21,7 @@ import {
   dueMessages,
   loadSends,
   nextWakeAt,
+  pruneRateCounters,
   pruneSends,
   purgeMessageBodies,
   recordMessageOutcome,
@@ -305,7 +306,10 @@ export class DeliveryWorker {
       previousBadRequests: 0,
     });
     for (const id of applied.finishedMessageIds) this.ctx.signals.messageFinished(id);
-    this.ctx.logger.warn({ messageId: message.id, webhookId: message.webhookId }, "post refused by the SSRF guard");
+    this.ctx.logger.warn(
+      { messageId: message.id, webhookId: message.webhookId },
+      "post refused by the SSRF guard",
+    );
     return { badRequests: 0, pauseUntil: null, disabled: true };
   }
 
@@ -346,6 +350,7 @@ export class DeliveryWorker {
     if (Date.now() - this.lastHousekeeping < HOUSEKEEPING_MS) return;
     this.lastHousekeeping = Date.now();
     await sweepStrandedChannels(this.ctx.sql);
+    await pruneRateCounters(this.ctx.sql, { olderThanMs: 3_600_000 });
     await pruneSends(this.ctx.sql, { olderThanMs: longestPeriodMs(LEGACY_CONNECTOR_POLICY) + 3_600_000 });
     await purgeMessageBodies(this.ctx.sql, {
       olderThan: new Date(this.ctx.clock.now().getTime() - this.ctx.config.retentionDays * 86_400_000),

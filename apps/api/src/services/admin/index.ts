@@ -1,6 +1,7 @@
 import { getPlan, listPlans, listTenants, type PlanRow, setTenantPlan, upsertPlan } from "@herald/db";
 import type { AppContext } from "../../context.ts";
 import { DomainError } from "../../errors.ts";
+import { forgetTenantLicenses } from "../licenses/authenticate.ts";
 
 export function getPlans({ ctx }: { ctx: AppContext }) {
   return listPlans(ctx.sql);
@@ -45,4 +46,5 @@ export async function assignPlan({
     trialEndsAt,
   });
   if (!updated) throw new DomainError("not_found", `No tenant with id ${tenantId}.`);
+  forgetTenantLicenses(tenantId);
 }

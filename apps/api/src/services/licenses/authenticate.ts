@@ -38,6 +38,11 @@ export function forgetLicense(licenseKey: string): void {
   cache.delete(licenseKey);
 }
 
+/** Drops a tenant's cached licenses after its plan or subscription changed, so this replica sees it at once. */
+export function forgetTenantLicenses(tenantId: string): void {
+  for (const [key, entry] of cache) if (entry.row?.tenantId === tenantId) cache.delete(key);
+}
+
 export class LicenseError extends DomainError {
   constructor(
     readonly reason: LicenseFailureReason,
