@@ -7,7 +7,10 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppContext } from "./context.ts";
 import type { AppEnv } from "./env.ts";
 import { DomainError, type ErrorCode, statusForCode } from "./errors.ts";
+import { metricsFor } from "./metrics/index.ts";
+import { accessLog } from "./middleware/access-log/index.ts";
 import { adminAuth } from "./middleware/admin-auth/index.ts";
+import { httpMetrics } from "./middleware/http-metrics/index.ts";
 import { licenseAuth } from "./middleware/license-auth/index.ts";
 import { sessionAuth } from "./middleware/session-auth/index.ts";
 import { keyThrottle } from "./middleware/throttle/index.ts";
@@ -15,8 +18,11 @@ import { activityRoutes } from "./routes/activity.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { billingRoutes } from "./routes/billing.ts";
+import { docsRoutes } from "./routes/docs.ts";
 import { instanceRoutes } from "./routes/instances.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
 import { opsRoutes } from "./routes/ops.ts";
+import { swagger2Routes } from "./routes/swagger2.ts";
 import { usageRoutes } from "./routes/usage.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { Enqueuer } from "./services/messages/enqueue.ts";
@@ -44,6 +50,8 @@ export function createApp(ctx: AppContext): HeraldApp {
   });
 
   app.use("*", requestId({ headerName: "X-Request-Id" }));
+  app.use("*", accessLog({ logger: ctx.logger }));
+  app.use("*", httpMetrics({ metrics: metricsFor(ctx) }));
   app.use(
     "/v1/*",
     bodyLimit({
@@ -95,6 +103,9 @@ export function createApp(ctx: AppContext): HeraldApp {
   );
 
   app.route("/", opsRoutes(ctx));
+  app.route("/", metricsRoutes(ctx));
+  app.route("/", docsRoutes());
+  app.route("/", swagger2Routes(ctx, app));
   app.route("/", authRoutes(ctx));
   app.route("/", activityRoutes(ctx, enqueuer));
   app.route("/", instanceRoutes(ctx));
@@ -157,6 +168,14 @@ function mapError(error: unknown): MappedError {
       status: 400,
     };
   }
+  if (isUnstorableText(error)) {
+    return {
+      code: "invalid_request",
+      message:
+        "Text fields may not contain NUL characters (\\u0000) or invalid Unicode; remove them and try again.",
+      status: 400,
+    };
+  }
   if (isDatabaseUnavailable(error)) {
     return {
       code: "service_unavailable",
@@ -170,6 +189,12 @@ function mapError(error: unknown): MappedError {
     message: "Something went wrong on our side; the request id identifies it in our logs.",
     status: 500,
   };
+}
+
+/** PostgreSQL refuses NUL and invalid code points in text; that is the caller's input, not our fault. */
+function isUnstorableText(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code ?? "";
+  return code === "22021" || code === "22P05";
 }
 
 function isDatabaseUnavailable(error: unknown): boolean {

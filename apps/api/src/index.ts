@@ -1,4 +1,5 @@
 export { createApp } from "./app.ts";
+export { formatPlans, PlansCommandError, runPlansCommand } from "./cli/plans.ts";
 export { type Config, ConfigError, loadConfig } from "./config.ts";
 export { type AppContext, type Clock, systemClock } from "./context.ts";
 export { DeliveryWorker } from "./delivery/worker.ts";

@@ -14,6 +14,7 @@ import {
   type UsageIncrement,
 } from "@herald/db";
 import { type AppContext, utcDay } from "../context.ts";
+import { metricsFor } from "../metrics/index.ts";
 
 export interface AppliedDecision {
   finishedMessageIds: string[];
@@ -124,5 +125,21 @@ export async function applyDecision(
     await insertErrorLog(tx, log);
     await addUsage(tx, usage);
   });
+  countOutcome(ctx, message, decision, usage);
   return { finishedMessageIds: finished };
+}
+
+/** Prometheus counters, after the commit so a rolled-back decision counts nothing. */
+function countOutcome(ctx: AppContext, message: DueMessage, decision: DeliveryDecision, usage: UsageIncrement[]) {
+  const metrics = metricsFor(ctx);
+  // The usage increments already hold every finished message, including those failed with a disabled channel.
+  for (const u of usage) {
+    if (u.counter === "messagesSent") metrics.countMessages("delivered");
+    else if (u.counter === "messagesFailed") metrics.countMessages("failed");
+  }
+  const action = decision.message.action;
+  if (action === "delivered") metrics.observeDelivery("delivered", message.createdAt);
+  else if (action === "fail") metrics.observeDelivery("failed", message.createdAt);
+  else if (action === "retry") metrics.countMessages("retrying");
+  else metrics.rateLimitWaits.inc({ source: "teams" });
 }

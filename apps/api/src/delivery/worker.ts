@@ -31,6 +31,7 @@ import {
   sweepStrandedChannels,
 } from "@herald/db";
 import { type AppContext, utcDay } from "../context.ts";
+import { metricsFor } from "../metrics/index.ts";
 import { applyDecision } from "./apply.ts";
 import { createPoster, type Poster } from "./poster.ts";
 
@@ -193,6 +194,7 @@ export class DeliveryWorker {
           if (windowMs > 0) {
             const at = nextSendAt(policy, pruneOld(sends, now(), windowMs), now());
             if (at > now()) {
+              metricsFor(this.ctx).rateLimitWaits.inc({ source: "window" });
               if (at - now() > this.maxHoldMs || Date.now() - leaseStarted > this.leaseMs / 2) {
                 notBefore = at;
                 await this.markWaiting(message, at);
@@ -334,6 +336,7 @@ export class DeliveryWorker {
         },
       ]);
     });
+    metricsFor(this.ctx).countMessages("failed");
     this.ctx.signals.messageFinished(message.id);
   }
 

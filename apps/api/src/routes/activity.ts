@@ -4,7 +4,7 @@ import { getMessage } from "@herald/db";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppContext } from "../context.ts";
 import type { AppEnv } from "../env.ts";
-import { found } from "../errors.ts";
+import { ErrorBody, found } from "../errors.ts";
 import { credentialsFromHeaders } from "../services/licenses/authenticate.ts";
 import { validateLicense } from "../services/licenses/validate.ts";
 import type { Enqueuer } from "../services/messages/enqueue.ts";
@@ -13,9 +13,13 @@ import { sendMessage, targetOfLicense } from "../services/messages/send.ts";
 import { waitForOutcome } from "../services/messages/wait.ts";
 import { errorResponses, json, jsonBody, SendMessageResponse } from "./schemas.ts";
 
+// NUL cannot be stored in PostgreSQL text; refusing it here keeps one bad request from failing the
+// group-commit batch it would share with others.
+const storable = (schema: z.ZodString) => schema.regex(/^[^\u0000]*$/, "must not contain NUL characters");
+
 const SendMessageBody = z
   .object({
-    webhookId: z.string().min(1).max(64).openapi({ example: "wh_2b7xk4m9q0s1t2v3w4y5" }),
+    webhookId: storable(z.string().min(1).max(64)).openapi({ example: "wh_2b7xk4m9q0s1t2v3w4y5" }),
     textMessage: z
       .string()
       .max(200_000)
@@ -25,10 +29,8 @@ const SendMessageBody = z
       .record(z.string(), z.unknown())
       .optional()
       .openapi({ description: "A MessageCard or an Adaptive Card (version 1.4 at most)." }),
-    idempotencyKey: z.string().min(1).max(255).optional(),
-    source: z
-      .string()
-      .max(100)
+    idempotencyKey: storable(z.string().min(1).max(255)).optional(),
+    source: storable(z.string().max(100))
       .optional()
       .openapi({ description: "The workflow or microflow that sent it." }),
   })
@@ -51,7 +53,7 @@ const sendRoute = createRoute({
   request: {
     body: jsonBody(SendMessageBody),
     query: z.object({ wait: z.coerce.number().int().min(0).max(30).default(10) }),
-    headers: z.object({ "idempotency-key": z.string().min(1).max(255).optional() }),
+    headers: z.object({ "idempotency-key": storable(z.string().min(1).max(255)).optional() }),
   },
   responses: {
     200: json(SendMessageResponse, "Delivered (SentMessage true) or failed for good (SentMessage false)"),
@@ -89,6 +91,7 @@ const LicenseInvalid = z.object({
   valid: z.literal(false),
   reason: z.enum(["unknown_key", "revoked", "subscription_inactive", "expired"]),
   message: z.string(),
+  error: ErrorBody.shape.error,
 });
 
 const validateRoute = createRoute({
@@ -156,18 +159,16 @@ export function activityRoutes(ctx: AppContext, enqueuer: Enqueuer) {
             secret: c.req.header("x-license-secret"),
             authorization: c.req.header("authorization"),
           });
-    if (!credentials) {
-      return c.json(
-        {
-          valid: false as const,
-          reason: "unknown_key" as const,
-          message: "Send licenseKey and licenseSecret.",
-        },
-        401,
-      );
-    }
-    const result = await validateLicense(ctx, credentials.licenseKey, credentials.licenseSecret);
-    return result.valid ? c.json(result, 200) : c.json(result, 401);
+    const result = credentials
+      ? await validateLicense(ctx, credentials.licenseKey, credentials.licenseSecret)
+      : null;
+    if (result?.valid) return c.json(result, 200);
+    const reason = result?.reason ?? "unknown_key";
+    const message =
+      result?.message ??
+      "License invalid: send licenseKey and licenseSecret in the body, or the X-License-Key and X-License-Secret headers.";
+    const error = { code: "license_invalid" as const, message, requestId: c.get("requestId") };
+    return c.json({ valid: false as const, reason, message, error }, 401);
   });
 
   return app;

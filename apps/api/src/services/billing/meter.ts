@@ -78,7 +78,8 @@ async function sendPending(ctx: AppContext, stripe: Stripe): Promise<{ sent: num
     const results = await Promise.all(
       pending.slice(i, i + SEND_CONCURRENCY).map((report) => sendOne(ctx, stripe, report)),
     );
-    for (const ok of results) ok ? sent++ : failed++;
+    sent += results.filter(Boolean).length;
+    failed += results.filter((ok) => !ok).length;
   }
   return { sent, failed };
 }

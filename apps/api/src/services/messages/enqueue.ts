@@ -12,6 +12,7 @@ import {
 } from "@herald/db";
 import { type AppContext, utcDay, utcMonth } from "../../context.ts";
 import { DomainError } from "../../errors.ts";
+import { metricsFor } from "../../metrics/index.ts";
 
 export interface EnqueueRequest {
   message: NewMessage;
@@ -53,7 +54,12 @@ export class Enqueuer {
       try {
         await this.commit(batch);
       } catch (error) {
-        for (const p of batch) p.reject(error);
+        // One bad row must not fail its neighbours: retry them one by one, so only the culprit fails.
+        if (batch.length === 1) {
+          for (const p of batch) p.reject(error);
+        } else {
+          for (const p of batch) await this.commit([p]).catch((e: unknown) => p.reject(e));
+        }
       }
     }
     this.flushing = false;
@@ -102,6 +108,7 @@ export class Enqueuer {
       );
       return { decisions, inserted };
     });
+    metricsFor(this.ctx).countMessages("accepted", settled.inserted.size);
     batch.forEach((p, i) => {
       if (settled.decisions[i] === null) {
         const limit = p.request.monthlyLimit ?? 0;

@@ -13,6 +13,7 @@ import { found } from "../../errors.ts";
 import { requireInstance } from "../instances/index.ts";
 import { recordFailures } from "../messages/usage.ts";
 import { prepareWebhookUrl } from "./url.ts";
+import { metricsFor } from "../../metrics/index.ts";
 
 export async function requireWebhook(ctx: AppContext, tenantId: string, webhookId: string) {
   return found(
@@ -110,6 +111,7 @@ export async function updateWebhook({
       ]);
     }
   });
+  metricsFor(ctx).countMessages("failed", failedIds.length);
   for (const id of failedIds) ctx.signals.messageFinished(id);
   return requireWebhook(ctx, tenantId, webhookId);
 }
@@ -133,5 +135,6 @@ export async function deleteWebhook({
     await recordFailures(ctx, tx, rows);
     return rows;
   });
+  metricsFor(ctx).countMessages("failed", failed.length);
   for (const m of failed) ctx.signals.messageFinished(m.id);
 }
