@@ -40,6 +40,7 @@ const EnvSchema = z.object({
     .min(1000)
     .default(24 * 3600 * 1000),
   HERALD_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  HERALD_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   HERALD_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
@@ -71,6 +72,8 @@ export interface Config {
   retryMaxAgeMs: number;
   retentionDays: number;
   logLevel: string;
+  /** Where a separate delivery worker serves /metrics; the api serves it on PORT. */
+  metricsPort: number | undefined;
   stripe: { secretKey: string; webhookSecret: string | undefined; apiBase: string | undefined } | undefined;
 }
 
@@ -107,6 +110,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retryMaxAgeMs: e.HERALD_RETRY_MAX_AGE_MS,
     retentionDays: e.HERALD_RETENTION_DAYS,
     logLevel: e.HERALD_LOG_LEVEL,
+    metricsPort: e.HERALD_METRICS_PORT,
     stripe: e.STRIPE_SECRET_KEY
       ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE }
       : undefined,

@@ -35,7 +35,10 @@ export interface HeraldOptions {
   token?: string;
   /** Defaults to global fetch; tests pass the app's in-process fetch. */
   fetch?: FetchLike;
-  /** Retries of 503s and network errors for sendMessage (made safe by an idempotency key). Default 2. */
+  /**
+   * Retries of sendMessage after a network error or a 502/503/504 (Herald or its load balancer
+   * unavailable). Safe: every attempt carries the same idempotency key. Default 2.
+   */
   retries?: number;
 }
 
@@ -110,6 +113,56 @@ export interface Usage {
   series?: Array<{ day: string } & Omit<UsagePeriod, "webhooks" | "webhooksActive">>;
 }
 
+export interface BillingPlan {
+  name: string;
+  displayName: string;
+  webhookLimit: number | null;
+  monthlyMessageLimit: number | null;
+  billOverage: boolean;
+  trialDays: number | null;
+}
+
+export interface Billing {
+  /** false when the Herald has no Stripe configuration: plans are then the operator's to assign. */
+  enabled: boolean;
+  /** The current plan's name; planDetails has its limits. */
+  plan: string;
+  planDetails: BillingPlan;
+  subscriptionStatus: string;
+  trialEndsAt: string | null;
+  currentPeriodEnd: string | null;
+  paymentFailedAt: string | null;
+  hasBillingAccount: boolean;
+  plans: Array<BillingPlan & { current: boolean }>;
+}
+
+/** A plan, as the operator API shows it. null limits are unlimited. */
+export interface Plan {
+  name: string;
+  displayName: string;
+  webhookLimit: number | null;
+  monthlyMessageLimit: number | null;
+  billOverage: boolean;
+  trialDays: number | null;
+  requestsPerSecond: number | null;
+  stripePriceId: string | null;
+  stripeMeteredPriceId: string | null;
+}
+
+/** PUT replaces the plan: omitted settings become null (unlimited) or false. */
+export type PlanInput = { displayName: string } & Partial<Omit<Plan, "name" | "displayName">>;
+
+export interface Tenant {
+  id: string;
+  name: string;
+  plan: string;
+  subscriptionStatus: string;
+  trialEndsAt: string | null;
+  createdAt: string;
+}
+
+const RETRYABLE_STATUS = new Set([502, 503, 504]);
+
 export class Herald {
   private readonly baseUrl: string;
   private readonly doFetch: FetchLike;
@@ -137,7 +190,7 @@ export class Herald {
     for (let attempt = 0; ; attempt++) {
       try {
         const res = await this.raw("POST", `/v1/messages${query}`, body, this.licenseHeaders());
-        if (res.status === 503 && attempt < retries) {
+        if (RETRYABLE_STATUS.has(res.status) && attempt < retries) {
           await sleep(backoff(attempt, res.headers.get("retry-after")));
           continue;
         }
@@ -198,6 +251,14 @@ export class Herald {
 
   createInstance(name: string) {
     return this.json<{ id: string; name: string; createdAt: string }>("POST", "/v1/instances", { name });
+  }
+
+  renameInstance(instanceId: string, name: string) {
+    return this.json<{ id: string; name: string; createdAt: string }>(
+      "PATCH",
+      `/v1/instances/${encodeURIComponent(instanceId)}`,
+      { name },
+    );
   }
 
   createBindingKey(instanceId: string, name: string) {
@@ -268,6 +329,46 @@ export class Herald {
 
   usage(query: { instanceId?: string; series?: "daily" } = {}) {
     return this.json<Usage>("GET", `/v1/usage${qs(query)}`);
+  }
+
+  billing() {
+    return this.json<Billing>("GET", "/v1/billing");
+  }
+
+  /** A Stripe Checkout for a plan; send the browser to `url`. */
+  startCheckout(plan: string) {
+    return this.json<{ url: string; sessionId: string }>("POST", "/v1/billing/checkout", { plan });
+  }
+
+  openBillingPortal() {
+    return this.json<{ url: string }>("POST", "/v1/billing/portal");
+  }
+
+  // ---- operator API: a client constructed with token = HERALD_ADMIN_TOKEN ----
+
+  listPlans() {
+    return this.json<{ items: Plan[] }>("GET", "/admin/v1/plans");
+  }
+
+  putPlan(name: string, input: PlanInput) {
+    return this.json<Plan>("PUT", `/admin/v1/plans/${encodeURIComponent(name)}`, input);
+  }
+
+  listTenants(query: { limit?: number; after?: string } = {}) {
+    return this.json<{ items: Tenant[] }>("GET", `/admin/v1/tenants${qs(query)}`);
+  }
+
+  async setTenantPlan(tenantId: string, plan: string): Promise<void> {
+    await this.json<null>("PUT", `/admin/v1/tenants/${encodeURIComponent(tenantId)}/plan`, { plan });
+  }
+
+  // ---- operations ----
+
+  /** GET /readyz: whether Herald can serve (database reachable, migrations applied). Never throws on 503. */
+  async ready(): Promise<{ ready: boolean; status: string; reason?: string; database?: string }> {
+    const res = await this.raw("GET", "/readyz");
+    const body = (await res.json()) as { status: string; reason?: string; database?: string };
+    return { ready: res.ok, ...body };
   }
 
   // ---- transport ----

@@ -24,7 +24,8 @@ const PlanSummary = z.object({
 const Billing = z
   .object({
     enabled: z.boolean().openapi({ description: "false when this Herald has no Stripe configuration" }),
-    plan: PlanSummary,
+    plan: z.string().openapi({ description: "The current plan's name" }),
+    planDetails: PlanSummary,
     subscriptionStatus: z.string(),
     trialEndsAt: z.string().nullable(),
     currentPeriodEnd: z.string().nullable(),

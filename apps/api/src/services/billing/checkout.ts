@@ -70,8 +70,8 @@ export async function createCheckoutSession({
           : {}),
       },
       ...(plan.trialDays ? { payment_method_collection: "if_required" as const } : {}),
-      success_url: `${returnBase}/console/?billing=success&session_id={CHECKOUT_SESSION_ID}`,
-      cancel_url: `${returnBase}/console/?billing=canceled`,
+      success_url: `${returnBase}/console/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
+      cancel_url: `${returnBase}/console/billing?checkout=canceled`,
     }),
   );
   if (!checkout.url)

@@ -16,7 +16,7 @@ export async function createPortalSession({
   const stripe = requireStripe(ctx);
   const customer = await ensureCustomer(ctx, stripe, session);
   const portal = await callStripe("open the billing portal", () =>
-    stripe.billingPortal.sessions.create({ customer, return_url: `${returnBase}/console/?billing=portal` }),
+    stripe.billingPortal.sessions.create({ customer, return_url: `${returnBase}/console/billing` }),
   );
   return { url: portal.url };
 }

@@ -24,7 +24,8 @@ export async function getBilling({ ctx, tenantId }: { ctx: AppContext; tenantId:
   const enabled = ctx.config.stripe !== undefined;
   return {
     enabled,
-    plan: planSummary(current),
+    plan: current.name,
+    planDetails: planSummary(current),
     subscriptionStatus: tenant.subscriptionStatus,
     trialEndsAt: tenant.trialEndsAt?.toISOString() ?? null,
     currentPeriodEnd: tenant.currentPeriodEnd?.toISOString() ?? null,
