@@ -130,7 +130,7 @@ describe("tenant isolation and authentication, on every route", () => {
       (x) => x.auth !== "admin" && /:(instanceId|webhookId|bindingKeyId|messageId)/.test(x.pattern),
     )) {
       const path = fill(r.pattern);
-      const headers =
+      const headers: Record<string, string> =
         r.auth === "license"
           ? { "x-license-key": attacker.licenseKey, "x-license-secret": attacker.licenseSecret }
           : { authorization: `Bearer ${attacker.console.sessionToken}` };

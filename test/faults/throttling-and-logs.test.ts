@@ -23,7 +23,10 @@ describe("throttling", () => {
     const statuses: number[] = [];
     let retryAfter: string | null = null;
     for (let i = 0; i < 12; i++) {
-      const res = await t.console.raw("POST", "/v1/auth/login", { email: t.email, password: "wrong password!" });
+      const res = await t.console.raw("POST", "/v1/auth/login", {
+        email: t.email,
+        password: "wrong password!",
+      });
       statuses.push(res.status);
       if (res.status === 429) retryAfter = res.headers.get("retry-after");
     }
@@ -33,7 +36,10 @@ describe("throttling", () => {
   });
 
   it("throttles a binding key to its plan's requests per second, and not on the unlimited plan", async () => {
-    const put = await h.admin("PUT", "/admin/v1/plans/throttled", { displayName: "Throttled", requestsPerSecond: 5 });
+    const put = await h.admin("PUT", "/admin/v1/plans/throttled", {
+      displayName: "Throttled",
+      requestsPerSecond: 5,
+    });
     expect(put.status).toBe(200);
     const slow = await h.tenant({ plan: "throttled" });
     const fast = await h.tenant({ plan: "unlimited" });
@@ -44,7 +50,11 @@ describe("throttling", () => {
     const slowAnswers = await burst(slow, slowHook);
     const limited = slowAnswers.filter((a) => a.httpStatus === 429);
     expect(limited.length).toBeGreaterThanOrEqual(5);
-    expect(limited[0]).toMatchObject({ status: "rejected", SentMessage: false, error: { code: "rate_limited" } });
+    expect(limited[0]).toMatchObject({
+      status: "rejected",
+      SentMessage: false,
+      error: { code: "rate_limited" },
+    });
     const fastAnswers = await burst(fast, fastHook);
     expect(fastAnswers.every((a) => a.status === "queued")).toBe(true);
   });
@@ -60,12 +70,20 @@ describe("secrets in logs", () => {
     await t.activity.sendMessage(webhookId, "retried", { wait: 5 });
     h.sim.setBehavior(url, "gone");
     await t.activity.sendMessage(webhookId, "gone");
-    await h.client({ licenseKey: t.licenseKey, licenseSecret: `${t.licenseSecret}x` }).sendMessage(webhookId, "bad key");
+    await h
+      .client({ licenseKey: t.licenseKey, licenseSecret: `${t.licenseSecret}x` })
+      .sendMessage(webhookId, "bad key");
     await t.console.raw("POST", "/v1/auth/login", { email: t.email, password: t.password });
     await t.console.testWebhook(webhookId).catch(() => undefined);
     expect(logs.length).toBeGreaterThan(200); // the run did log
     const secretParts = new URL(url).pathname.split("/").filter((s) => s.length >= 16);
-    for (const secret of [t.licenseSecret, t.password, t.console.sessionToken ?? "never", url, ...secretParts]) {
+    for (const secret of [
+      t.licenseSecret,
+      t.password,
+      t.console.sessionToken ?? "never",
+      url,
+      ...secretParts,
+    ]) {
       expect(logs).not.toContain(secret);
     }
   });

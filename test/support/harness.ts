@@ -37,9 +37,17 @@ export interface TestTenant {
 }
 
 export async function startHarness(
-  options: { worker?: boolean; clock?: Clock; env?: Record<string, string>; sim?: TeamsSimOptions } = {},
+  options: {
+    worker?: boolean;
+    clock?: Clock;
+    env?: Record<string, string>;
+    sim?: TeamsSimOptions;
+    logger?: Logger;
+    /** Overrides the shared test database (e.g. a proxy in front of it). */
+    databaseUrl?: string;
+  } = {},
 ): Promise<Harness> {
-  const databaseUrl = inject("databaseUrl");
+  const databaseUrl = options.databaseUrl ?? inject("databaseUrl");
   const engine = inject("engine");
   const config = loadConfig({
     DATABASE_URL: databaseUrl,

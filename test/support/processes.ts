@@ -43,3 +43,53 @@ export function startWorkerProcess(env: Record<string, string>): WorkerProcess {
     },
   };
 }
+
+export interface ApiProcess extends WorkerProcess {
+  baseUrl: string;
+}
+
+/** Starts `npm start`'s entry as a process on a random port and waits until it listens. */
+export async function startApiProcess(env: Record<string, string>): Promise<ApiProcess> {
+  let output = "";
+  const child = spawn(process.execPath, ["--import", "tsx", "apps/api/src/main.ts"], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      HERALD_WEBHOOK_HOSTS: "127.0.0.1",
+      HERALD_LOG_LEVEL: "info",
+      HERALD_ADMIN_TOKEN: "admin-token-for-tests-0123456789",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`api did not start:\n${output}`)), 60_000);
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      const match = /"port":(\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", (d: Buffer) => {
+      output += d.toString();
+    });
+    child.once("exit", (code) => reject(new Error(`api exited with ${code}:\n${output}`)));
+  });
+  return {
+    child,
+    baseUrl: `http://127.0.0.1:${port}`,
+    output: () => output,
+    kill(signal) {
+      return new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
+        child.once("exit", (code) => resolve(code));
+        child.kill(signal);
+      });
+    },
+  };
+}

@@ -26,7 +26,6 @@ import {
   purgeMessageBodies,
   recordMessageOutcome,
   releaseChannel,
-  renewLease,
   reserveSend,
   sweepStrandedChannels,
 } from "@herald/db";
@@ -118,6 +117,7 @@ export class DeliveryWorker {
             owner: this.owner,
             leaseMs: this.leaseMs,
             limit: free,
+            busy: [...this.active.keys()],
           });
           for (const channel of claimed) this.spawn(channel);
         }
@@ -178,7 +178,6 @@ export class DeliveryWorker {
     let badRequests = channel.consecutiveBadRequests;
     let notBefore: number | null = channel.pausedUntil ? channel.pausedUntil.getTime() : null;
     let sent = 0;
-    const leaseStarted = Date.now();
 
     try {
       work: while (this.running && (notBefore === null || notBefore <= now())) {
@@ -195,7 +194,7 @@ export class DeliveryWorker {
             const at = nextSendAt(policy, pruneOld(sends, now(), windowMs), now());
             if (at > now()) {
               metricsFor(this.ctx).rateLimitWaits.inc({ source: "window" });
-              if (at - now() > this.maxHoldMs || Date.now() - leaseStarted > this.leaseMs / 2) {
+              if (at - now() > this.maxHoldMs) {
                 notBefore = at;
                 await this.markWaiting(message, at);
                 break work;
@@ -207,7 +206,10 @@ export class DeliveryWorker {
             channelId: channel.id,
             messageId: message.id,
             record: windowMs > 0,
+            owner: this.owner,
+            leaseMs: this.leaseMs,
           });
+          if (reservedAt === null) return; // lease lost: another worker serves this channel now
           if (windowMs > 0) sends.push(reservedAt);
           const outcome = await this.deliver(channel, message, badRequests);
           badRequests = outcome.badRequests;
@@ -218,17 +220,6 @@ export class DeliveryWorker {
           }
           if (outcome.disabled) break work;
           if (sent >= this.fairnessBudget) break work;
-        }
-        if (Date.now() - leaseStarted > this.leaseMs / 2) {
-          if (
-            !(await renewLease(this.ctx.sql, {
-              channelId: channel.id,
-              owner: this.owner,
-              leaseMs: this.leaseMs,
-            }))
-          ) {
-            return; // lease lost: another worker owns the channel now
-          }
         }
       }
     } finally {

@@ -11,10 +11,13 @@ export interface ClaimedChannel {
   dbNow: Date;
 }
 
-/** Leases up to `limit` channels whose ready time has come; skips channels another worker holds. */
+/**
+ * Leases up to `limit` channels whose ready time has come; skips channels another worker holds and
+ * those this worker is still serving (`busy`), even if their lease lapsed while it was busy.
+ */
 export async function claimChannels(
   sql: Queryable,
-  params: { owner: string; leaseMs: number; limit: number },
+  params: { owner: string; leaseMs: number; limit: number; busy: string[] },
 ): Promise<ClaimedChannel[]> {
   return sql<ClaimedChannel[]>`
     UPDATE channels c SET locked_until = clock_timestamp() + ${params.leaseMs} * interval '1 millisecond',
@@ -22,19 +25,10 @@ export async function claimChannels(
     WHERE c.id IN (
       SELECT id FROM channels
       WHERE ready_at <= clock_timestamp() AND (locked_until IS NULL OR locked_until < clock_timestamp())
+        AND NOT (id = ANY(${params.busy}::bigint[]))
       ORDER BY ready_at LIMIT ${params.limit}
       FOR UPDATE SKIP LOCKED)
     RETURNING c.id::text AS id, c.kind, c.paused_until, c.consecutive_bad_requests, clock_timestamp() AS db_now`;
-}
-
-export async function renewLease(
-  sql: Queryable,
-  params: { channelId: string; owner: string; leaseMs: number },
-) {
-  const rows = await sql`
-    UPDATE channels SET locked_until = clock_timestamp() + ${params.leaseMs} * interval '1 millisecond'
-    WHERE id = ${params.channelId} AND lock_owner = ${params.owner} RETURNING 1`;
-  return rows.length === 1;
 }
 
 /** When the next channel becomes ready (or a lease lapses): how long an idle worker may sleep. */
@@ -84,23 +78,31 @@ export async function dueMessages(sql: Queryable, params: { channelId: string; l
 
 /**
  * Records a send slot (its time counts against the windows from now on) and the attempt, before
- * the request leaves. Returns the reservation time in ms.
+ * the request leaves, and extends the worker's lease in the same statement. Returns null when the
+ * lease is no longer this worker's: another worker owns the channel and nothing must be sent.
  */
 export async function reserveSend(
   sql: Queryable,
-  params: { channelId: string; messageId: string; record: boolean },
-) {
-  const [row] = await sql<{ ms: string }[]>`
-    WITH slot AS (
+  params: { channelId: string; messageId: string; record: boolean; owner: string; leaseMs: number },
+): Promise<number | null> {
+  const [row] = await sql<{ leased: boolean; ms: string | null }[]>`
+    WITH lease AS (
+      UPDATE channels SET locked_until = clock_timestamp() + ${params.leaseMs} * interval '1 millisecond'
+      WHERE id = ${params.channelId} AND lock_owner = ${params.owner}
+      RETURNING id
+    ), slot AS (
       INSERT INTO channel_sends (channel_id, sent_at)
-      SELECT ${params.channelId}, clock_timestamp() WHERE ${params.record}
+      SELECT id, clock_timestamp() FROM lease WHERE ${params.record}
       RETURNING sent_at
     ), attempt AS (
       UPDATE messages SET attempts = attempts + 1, last_attempt_at = clock_timestamp()
-      WHERE id = ${params.messageId} RETURNING last_attempt_at
+      WHERE id = ${params.messageId} AND EXISTS (SELECT 1 FROM lease)
+      RETURNING last_attempt_at
     )
-    SELECT (extract(epoch FROM COALESCE((SELECT sent_at FROM slot), (SELECT last_attempt_at FROM attempt))) * 1000)::bigint::text AS ms`;
-  return Number(row?.ms ?? Date.now());
+    SELECT EXISTS (SELECT 1 FROM lease) AS leased,
+      (extract(epoch FROM COALESCE((SELECT sent_at FROM slot), (SELECT last_attempt_at FROM attempt))) * 1000)::bigint::text AS ms`;
+  if (!row?.leased || row.ms === null) return null;
+  return Number(row.ms);
 }
 
 export interface MessageOutcome {
