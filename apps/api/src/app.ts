@@ -1,4 +1,5 @@
 // Builds the Hono app: one error model, request ids, auth declared per path prefix, then the routes.
+import { consoleRoutes } from "@herald/console";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
@@ -113,6 +114,10 @@ export function createApp(ctx: AppContext): HeraldApp {
   app.route("/", usageRoutes(ctx));
   app.route("/", adminRoutes(ctx));
   app.route("/", billingRoutes(ctx));
+  app.route(
+    "/",
+    consoleRoutes({ api: (r) => app.fetch(r), publicUrl: ctx.config.publicUrl, logger: ctx.logger }),
+  );
 
   app.openAPIRegistry.registerComponent("securitySchemes", "LicenseHeaders", {
     type: "apiKey",

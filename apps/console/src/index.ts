@@ -1,2 +1,3 @@
-// The tenant web console is being built (issue #5); until it lands the api serves no /console.
-export {};
+// @herald/console: the tenant web console, usage dashboard and Teams configuration page, mounted by the api.
+export { consoleRoutes } from "./app.tsx";
+export type { ApiFetch, ConsoleOptions } from "./context.ts";

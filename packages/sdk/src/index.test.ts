@@ -32,17 +32,32 @@ function scripted(answers: Array<Response | Error>) {
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
 
-const delivered = { SentMessage: true, Message: "Delivered to Teams.", messageId: "msg_1", status: "delivered" };
+const delivered = {
+  SentMessage: true,
+  Message: "Delivered to Teams.",
+  messageId: "msg_1",
+  status: "delivered",
+};
 const unavailable = {
   SentMessage: false,
   Message: "The database is unavailable; retry shortly.",
   messageId: null,
   status: "rejected",
-  error: { code: "service_unavailable", message: "The database is unavailable; retry shortly.", requestId: "r1" },
+  error: {
+    code: "service_unavailable",
+    message: "The database is unavailable; retry shortly.",
+    requestId: "r1",
+  },
 };
 
 const activity = (fetch: (r: Request) => Promise<Response>, retries?: number) =>
-  new Herald({ baseUrl: "http://herald.test/", licenseKey: "hk_key", licenseSecret: "hs_secret", fetch, retries });
+  new Herald({
+    baseUrl: "http://herald.test/",
+    licenseKey: "hk_key",
+    licenseSecret: "hs_secret",
+    fetch,
+    retries,
+  });
 
 describe("sendMessage", () => {
   it("posts webhookId and textMessage with the license headers and an idempotency key of its own", async () => {
@@ -80,7 +95,10 @@ describe("sendMessage", () => {
   });
 
   it("retries a network error (the answer was lost) with the same idempotency key", async () => {
-    const t = scripted([new TypeError("fetch failed"), json(202, { ...delivered, SentMessage: false, status: "queued" })]);
+    const t = scripted([
+      new TypeError("fetch failed"),
+      json(202, { ...delivered, SentMessage: false, status: "queued" }),
+    ]);
     const answer = await activity(t.fetch).sendMessage("wh_1", "hello", { idempotencyKey: "order-17" });
     expect(answer).toMatchObject({ httpStatus: 202, status: "queued" });
     expect(t.seen.map((s) => (s.body as { idempotencyKey: string }).idempotencyKey)).toEqual([
@@ -102,7 +120,11 @@ describe("sendMessage", () => {
   it("gives up after `retries` and answers with the last SendMessageResponse", async () => {
     const t = scripted([json(503, unavailable), json(503, unavailable)]);
     const answer = await activity(t.fetch, 1).sendMessage("wh_1", "hello");
-    expect(answer).toMatchObject({ httpStatus: 503, status: "rejected", error: { code: "service_unavailable" } });
+    expect(answer).toMatchObject({
+      httpStatus: 503,
+      status: "rejected",
+      error: { code: "service_unavailable" },
+    });
     expect(t.seen).toHaveLength(2);
   });
 
@@ -143,7 +165,13 @@ describe("console and operator calls", () => {
     const t = scripted([
       json(
         404,
-        { error: { code: "not_found", message: "No webhook with id wh_x in your account.", requestId: "req-9" } },
+        {
+          error: {
+            code: "not_found",
+            message: "No webhook with id wh_x in your account.",
+            requestId: "req-9",
+          },
+        },
         { "x-request-id": "req-9" },
       ),
     ]);

@@ -1,0 +1,42 @@
+// What the console is given when the api mounts it, and the shapes it shares between routes and views.
+import type { Billing, Herald } from "@herald/sdk";
+
+/** The api app's own fetch: the console is a client of the public JSON API, called in-process. */
+export type ApiFetch = (request: Request) => Response | Promise<Response>;
+
+export interface ConsoleOptions {
+  api: ApiFetch;
+  /** HERALD_PUBLIC_URL: where Teams reaches this Herald (the app package's URLs). Default: the request's origin. */
+  publicUrl?: string | undefined;
+  /** Where faults are reported (the api's pino logger fits). */
+  logger?: { error(details: object, message: string): void } | undefined;
+}
+
+export type { Billing, BillingPlan } from "@herald/sdk";
+
+export interface Instance {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export type FlashTone = "success" | "error" | "info";
+export interface Flash {
+  tone: FlashTone;
+  title: string;
+  detail?: string | undefined;
+}
+
+/** Everything a signed-in page's frame needs: who, where, and what to say. */
+export interface Shell {
+  herald: Herald;
+  csrf: string;
+  instances: Instance[];
+  /** The instance the page is about, for instance-scoped pages. */
+  instance: Instance | undefined;
+  /** The instance the navigation points at: the page's, else the last one visited, else the first. */
+  home: Instance | undefined;
+  billing: Billing | null;
+  flash: Flash | null;
+  path: string;
+}

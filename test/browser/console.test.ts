@@ -1,0 +1,361 @@
+// The tenant console in a real browser: sign up, binding keys, a channel on the Teams emulator,
+// test connection, a message through the API counted on the Channels tab and the usage dashboard,
+// and a removed connector (410) disabling the channel with its reason in the Error Log.
+import { readFileSync } from "node:fs";
+import { Herald } from "@herald/sdk";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DESKTOP, launchChromium, newContext, screenshot, watchProblems } from "./support/chromium.ts";
+import { type ServedHerald, serveHerald } from "./support/serve.ts";
+
+let herald: ServedHerald;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let problems: string[];
+
+const email = `ops-${Date.now().toString(36)}@contoso.example`;
+const password = "correct horse battery";
+
+beforeAll(async () => {
+  [herald, browser] = await Promise.all([serveHerald(), launchChromium()]);
+  context = await newContext(browser, herald.baseUrl);
+  page = await context.newPage();
+  // The one 404 on purpose: /console/billing, which does not exist without Stripe.
+  problems = watchProblems(page, [/status of 404 .*\/console\/billing\)$/]);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await herald?.close();
+});
+
+/** The Channels tab's row of a channel. */
+const row = (webhookId: string) => page.locator(`tr[data-webhook-id="${webhookId}"]`);
+
+async function openActions(webhookId: string) {
+  await row(webhookId).locator("summary").click();
+  return row(webhookId).locator(".menu-list");
+}
+
+/** Every visible form control must have a label a screen reader can announce. */
+async function expectLabelledControls() {
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll("input:not([type=hidden]), select, textarea")]
+      .filter((el) => el instanceof HTMLElement && el.offsetParent !== null)
+      .filter(
+        (el) =>
+          (el as HTMLInputElement).labels?.length === 0 &&
+          !el.getAttribute("aria-label") &&
+          !el.getAttribute("aria-labelledby"),
+      )
+      .map((el) => el.outerHTML),
+  );
+  expect(unlabelled).toEqual([]);
+}
+
+describe("tenant console", () => {
+  let licenseKey = "";
+  let licenseSecret = "";
+  let webhookId = "";
+  let emulatorUrl = "";
+
+  it("signs a new tenant up", async () => {
+    await page.goto("/console");
+    await expect.poll(() => new URL(page.url()).pathname).toBe("/console/login");
+    await expectLabelledControls();
+    await screenshot(page, "01-sign-in");
+
+    await page.getByRole("link", { name: "Start a free trial" }).click();
+    await screenshot(page, "02-sign-up");
+    await page.getByLabel("Organization").fill("Contoso Support");
+    await page.getByLabel("Work email").fill(email);
+    await page.getByLabel("Password").fill("short");
+    await page.getByRole("button", { name: "Create account" }).click();
+    // The browser's own validation stops a too-short password before it is sent.
+    expect(new URL(page.url()).pathname).toBe("/console/signup");
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Create account" }).click();
+
+    await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/console\/i\/ins_\w+\/channels$/);
+    await expect.poll(() => page.locator(".flash-success").textContent()).toContain("Welcome to Herald");
+    expect(await page.getByRole("heading", { name: "No channels yet" }).isVisible()).toBe(true);
+    await expectLabelledControls();
+    await screenshot(page, "03-channels-empty");
+  });
+
+  it("creates binding keys and shows the secret once, with a copy button", async () => {
+    await page.getByRole("link", { name: "Binding keys" }).click();
+    await screenshot(page, "04-binding-keys-empty");
+    await page.getByLabel("Name").fill("Support portal (production)");
+    await page.getByRole("button", { name: "Create keys" }).click();
+
+    licenseKey = (await page.locator("[data-license-key]").textContent()) ?? "";
+    licenseSecret = (await page.locator("[data-license-secret]").textContent()) ?? "";
+    expect(licenseKey).toMatch(/\S{8,}/);
+    expect(licenseSecret).toMatch(/\S{16,}/);
+    await page.getByRole("button", { name: "Copy LicenseSecret" }).click();
+    await expect.poll(() => page.locator(".toast").textContent()).toBe("Copied the LicenseSecret.");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(licenseSecret);
+    await screenshot(page, "05-binding-key-created");
+
+    // Never again: not on the list, not after a reload.
+    await page.goto(page.url());
+    const html = await page.content();
+    expect(html).toContain(licenseKey);
+    expect(html).not.toContain(licenseSecret);
+    await expect.poll(() => page.locator("tbody tr").count()).toBe(1);
+
+    // A second pair, revoked after confirming; the first keeps working.
+    await page.getByLabel("Name").fill("Old integration");
+    await page.getByRole("button", { name: "Create keys" }).click();
+    const old = page.locator("tr", { hasText: "Old integration" });
+    await old.getByRole("button", { name: "Revoke Old integration" }).click();
+    await page
+      .getByRole("dialog", { name: "Revoke the keys “Old integration”?" })
+      .getByRole("button", { name: "Revoke keys" })
+      .click();
+    await expect.poll(() => page.locator(".flash-success").textContent()).toContain("revoked");
+    expect(await page.locator("tr", { hasText: "Old integration" }).textContent()).toContain("Revoked");
+    expect(await page.locator("tr", { hasText: "Support portal" }).textContent()).toContain("Active");
+  });
+
+  it("adds a channel pointing at the Teams emulator; its URL is never shown in full", async () => {
+    emulatorUrl = herald.harness.sim.legacyUrl("ops-alerts");
+    await page.getByRole("link", { name: "Teams channels" }).click();
+    await page.getByRole("link", { name: "Add channel" }).first().click();
+    const dialog = page.getByRole("dialog", { name: "Add a Teams channel" });
+    expect(await dialog.isVisible()).toBe(true);
+    await dialog.getByLabel("Channel name").fill("Ops alerts");
+    await dialog.getByLabel("Webhook URL").fill(emulatorUrl);
+    await dialog.getByLabel("Description").fill("Ticket created, Ticket escalated");
+    await screenshot(page, "06-add-channel-dialog");
+    await dialog.getByRole("button", { name: "Add channel" }).click();
+
+    await expect
+      .poll(() => page.locator(".flash-success").textContent())
+      .toContain("Channel “Ops alerts” added");
+    webhookId = (await page.locator("tr[data-webhook-id]").getAttribute("data-webhook-id")) ?? "";
+    expect(webhookId).toMatch(/^wh_/);
+    expect(await row(webhookId).locator("[data-alerts-posted]").textContent()).toBe("0");
+    expect(await row(webhookId).locator("[data-state]").textContent()).toContain("Active");
+    const html = await page.content();
+    expect(html).not.toContain(emulatorUrl);
+    expect(html).not.toContain(new URL(emulatorUrl).pathname);
+
+    await (await openActions(webhookId)).getByRole("button", { name: "Copy webhook ID" }).click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(webhookId);
+    await expect
+      .poll(() => page.locator(".toast").textContent())
+      .toBe("Copied the webhook ID of “Ops alerts”.");
+  });
+
+  it("counts a message sent through the API on the Channels tab and the usage dashboard", async () => {
+    const activity = new Herald({ baseUrl: herald.baseUrl, licenseKey, licenseSecret });
+    const answer = await activity.sendMessage(webhookId, "Ticket #1234 was raised", {
+      source: "Ticket created",
+    });
+    expect(answer).toMatchObject({ SentMessage: true, status: "delivered" });
+
+    await page.reload();
+    expect(await row(webhookId).locator("[data-alerts-posted]").textContent()).toBe("1");
+    expect(await row(webhookId).locator("td[data-label='Active workflows']").textContent()).toBe("1");
+    await screenshot(page, "07-channels");
+
+    await page.getByRole("link", { name: "Usage" }).click();
+    expect(await page.locator("[data-period=this-month] [data-messages-sent]").textContent()).toBe("1");
+    expect(await page.locator("[data-period=total] [data-messages-sent]").textContent()).toBe("1");
+    expect(await page.locator("[data-quota=quota-webhooks] .quota-value").textContent()).toBe("1 of 2");
+    expect(await page.locator("[data-quota=quota-messages] .quota-value").textContent()).toBe("1 of 500");
+    await page.locator("#usage-chart canvas").first().waitFor();
+    await screenshot(page, "08-usage");
+  });
+
+  it("tests the connection: the emulator receives the test message and Teams' answer is shown", async () => {
+    await page.getByRole("link", { name: "Teams channels" }).click();
+    const before = herald.harness.sim.requests(emulatorUrl).length;
+    await (await openActions(webhookId)).getByRole("button", { name: "Test connection" }).click();
+    await expect
+      .poll(() => page.locator(".flash").textContent())
+      .toContain("Teams accepted the test message");
+    expect(await page.locator(".flash").textContent()).toContain("HTTP 200");
+    const received = herald.harness.sim.requests(emulatorUrl);
+    expect(received).toHaveLength(before + 1);
+    expect(received.at(-1)?.text).toContain("Herald connection test");
+    await screenshot(page, "09-test-connection");
+  });
+
+  it("disables the channel when Teams answers 410, with the reason in the Error Log", async () => {
+    herald.harness.sim.setBehavior(emulatorUrl, "gone");
+    const activity = new Herald({ baseUrl: herald.baseUrl, licenseKey, licenseSecret });
+    const answer = await activity.sendMessage(webhookId, "Ticket #1235 was raised", {
+      source: "Ticket created",
+    });
+    expect(answer).toMatchObject({ SentMessage: false, status: "failed" });
+
+    await page.reload();
+    const state = row(webhookId).locator("[data-state]");
+    expect(await state.getAttribute("data-state")).toBe("disabled");
+    expect(await state.textContent()).toMatch(/Disabled.*removed in Teams \(HTTP 410\)/);
+    await screenshot(page, "10-channel-disabled");
+
+    await page.getByRole("link", { name: "Error Log" }).click();
+    const entry = page.locator("tr[data-classification=gone]");
+    expect(await entry.count()).toBe(1);
+    expect(await entry.textContent()).toContain("410 Invalid Webhook");
+    expect(await entry.textContent()).toContain("Channel disabled");
+    expect(await entry.textContent()).toContain("Ops alerts");
+    await expectLabelledControls();
+    await screenshot(page, "11-error-log");
+
+    await page.getByLabel("Kind").selectOption("throttled");
+    await expect.poll(() => new URL(page.url()).searchParams.get("classification")).toBe("throttled");
+    expect(await page.getByRole("heading", { name: "Nothing matches these filters" }).isVisible()).toBe(true);
+    await screenshot(page, "12-error-log-filtered");
+    await page.getByLabel("Kind").selectOption("gone");
+    await expect.poll(() => page.locator("tr[data-classification=gone]").count()).toBe(1);
+    await page.getByLabel("Channel").selectOption({ label: "Ops alerts" });
+    await expect.poll(() => new URL(page.url()).searchParams.get("webhookId")).toBe(webhookId);
+    expect(await page.locator("tr[data-classification=gone]").count()).toBe(1);
+  });
+
+  it("edits, re-activates and deletes a channel after confirming", async () => {
+    await page.getByRole("link", { name: "Channels", exact: true }).click();
+    await (await openActions(webhookId)).getByRole("link", { name: "Edit" }).click();
+    expect(await page.getByLabel("New webhook URL").inputValue()).toBe("");
+    await screenshot(page, "13-edit-channel");
+    await page.getByLabel("Description").fill("Ticket created");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await expect.poll(() => page.locator(".flash-success").textContent()).toContain("saved");
+    expect(await row(webhookId).textContent()).toContain("Ticket created");
+
+    herald.harness.sim.setBehavior(emulatorUrl, "ok");
+    await (await openActions(webhookId)).getByRole("button", { name: "Activate" }).click();
+    await expect.poll(() => row(webhookId).locator("[data-state]").getAttribute("data-state")).toBe("active");
+
+    await (await openActions(webhookId)).getByRole("button", { name: "Delete" }).click();
+    const confirm = page.getByRole("dialog", { name: "Delete the channel “Ops alerts”?" });
+    expect(await confirm.isVisible()).toBe(true);
+    await screenshot(page, "14-delete-confirm");
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    expect(await row(webhookId).count()).toBe(1);
+
+    await (await openActions(webhookId)).getByRole("button", { name: "Delete" }).click();
+    await confirm.getByRole("button", { name: "Delete channel" }).click();
+    await expect.poll(() => page.locator(".flash-success").textContent()).toContain("deleted");
+    expect(await row(webhookId).count()).toBe(0);
+  });
+
+  it("opens an action menu from the keyboard", async () => {
+    const id = await new Herald({ baseUrl: herald.baseUrl })
+      .login({ email, password })
+      .then(({ token }) => new Herald({ baseUrl: herald.baseUrl, token }))
+      .then(async (h) => {
+        const instanceId = (await h.listInstances()).items[0]?.id ?? "";
+        return (
+          await h.createWebhook(instanceId, { name: "Keyboard", url: herald.harness.sim.legacyUrl("kb") })
+        ).webhookId;
+      });
+    await page.reload();
+    await row(id).locator("summary").focus();
+    await page.keyboard.press("Enter");
+    expect(await row(id).locator("details").getAttribute("open")).toBe("");
+    await page.keyboard.press("Escape");
+    expect(await row(id).locator("details").getAttribute("open")).toBeNull();
+  });
+
+  it("shows the Teams app page and downloads the app package", async () => {
+    await page.getByRole("link", { name: "Teams app" }).click();
+    await expectLabelledControls();
+    await screenshot(page, "15-teams-app");
+    await page.getByLabel("Connector ID").fill("0f8fad5b-d9cb-469f-a165-70867728950e");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download app package" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe("Herald-teams-app.zip");
+    const zip = readFileSync(await download.path());
+    expect(zip.subarray(0, 2).toString()).toBe("PK");
+    for (const name of ["manifest.json", "color.png", "outline.png"]) expect(zip.includes(name)).toBe(true);
+  });
+
+  it("lists instances, hides billing without Stripe, and signs out", async () => {
+    await page.getByRole("link", { name: "Instances" }).click();
+    await page.getByLabel("New name for Developer Instance").fill("Development");
+    await page.getByRole("button", { name: "Rename" }).click();
+    await expect
+      .poll(() => page.locator(".flash-success").textContent())
+      .toContain("renamed to “Development”");
+    expect(await page.getByLabel("Instance", { exact: true }).locator("option:checked").textContent()).toBe(
+      "Development",
+    );
+    await screenshot(page, "15b-instances");
+    expect(await page.getByRole("link", { name: "Billing" }).count()).toBe(0);
+    const billing = await page.goto("/console/billing");
+    expect(billing?.status()).toBe(404);
+    await screenshot(page, "16-not-found-page");
+    await page.goto("/console/usage");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe("/console/login");
+    expect(await page.locator(".flash").textContent()).toContain("signed out");
+    await page.goto("/console/usage");
+    await expect.poll(() => new URL(page.url()).pathname).toBe("/console/login");
+  });
+
+  it("reported no script errors or CSP violations", () => {
+    expect(problems).toEqual([]);
+  });
+});
+
+describe("without JavaScript", () => {
+  it("adds channels on their own page, shows refusals, and deletes through a confirmation page", async () => {
+    const plain = await browser.newContext({
+      baseURL: herald.baseUrl,
+      viewport: DESKTOP,
+      javaScriptEnabled: false,
+    });
+    const p = await plain.newPage();
+    await p.goto("/console/login");
+    await p.getByLabel("Email").fill(email);
+    await p.getByLabel("Password").fill(password);
+    await p.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => new URL(p.url()).pathname).toMatch(/\/channels$/);
+    const channelsPath = new URL(p.url()).pathname;
+
+    const addChannel = async (name: string, url: string) => {
+      await p.getByRole("link", { name: "Add channel" }).first().click();
+      expect(new URL(p.url()).pathname).toMatch(/\/channels\/new$/);
+      await p.getByLabel("Channel name").fill(name);
+      await p.getByLabel("Webhook URL").fill(url);
+      await p.getByRole("button", { name: "Add channel" }).click();
+    };
+
+    // A URL outside the allowed Teams hosts is refused, on the URL field.
+    await addChannel("Elsewhere", "https://example.com/webhookb2/abc");
+    expect(await p.locator(".field-invalid").textContent()).toContain("example.com");
+    await p.goto(channelsPath);
+
+    await addChannel("Night shift", herald.harness.sim.legacyUrl("night"));
+    await expect
+      .poll(() => p.locator(".flash-success").textContent())
+      .toContain("Channel “Night shift” added");
+
+    // The trial allows two webhooks; the third is refused with the numbers.
+    await addChannel("One too many", herald.harness.sim.legacyUrl("third"));
+    expect(await p.locator(".flash-error").textContent()).toMatch(/2 of 2/);
+    await screenshot(p, "17-add-channel-refused");
+
+    await p.goto(channelsPath);
+    const night = p.locator("tr", { hasText: "Night shift" });
+    await night.locator("summary").click();
+    expect(await night.getByRole("button", { name: "Copy webhook ID" }).isVisible()).toBe(false);
+    await night.getByRole("button", { name: "Delete" }).click();
+    await p.getByRole("heading", { name: "Delete the channel “Night shift”?" }).waitFor();
+    await screenshot(p, "18-delete-confirm-page");
+    await p.getByRole("button", { name: "Delete channel" }).click();
+    await expect.poll(() => p.locator(".flash-success").textContent()).toContain("deleted");
+    expect(await p.locator("tr", { hasText: "Night shift" }).count()).toBe(0);
+    await plain.close();
+  });
+});
