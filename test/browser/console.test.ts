@@ -151,27 +151,6 @@ describe("tenant console", () => {
       .toBe("Copied the webhook ID of “Ops alerts”.");
   });
 
-  it("counts a message sent through the API on the Channels tab and the usage dashboard", async () => {
-    const activity = new Herald({ baseUrl: herald.baseUrl, licenseKey, licenseSecret });
-    const answer = await activity.sendMessage(webhookId, "Ticket #1234 was raised", {
-      source: "Ticket created",
-    });
-    expect(answer).toMatchObject({ SentMessage: true, status: "delivered" });
-
-    await page.reload();
-    expect(await row(webhookId).locator("[data-alerts-posted]").textContent()).toBe("1");
-    expect(await row(webhookId).locator("td[data-label='Active workflows']").textContent()).toBe("1");
-    await screenshot(page, "07-channels");
-
-    await page.getByRole("link", { name: "Usage" }).click();
-    expect(await page.locator("[data-period=this-month] [data-messages-sent]").textContent()).toBe("1");
-    expect(await page.locator("[data-period=total] [data-messages-sent]").textContent()).toBe("1");
-    expect(await page.locator("[data-quota=quota-webhooks] .quota-value").textContent()).toBe("1 of 2");
-    expect(await page.locator("[data-quota=quota-messages] .quota-value").textContent()).toBe("1 of 500");
-    await page.locator("#usage-chart canvas").first().waitFor();
-    await screenshot(page, "08-usage");
-  });
-
   it("tests the connection: the emulator receives the test message and Teams' answer is shown", async () => {
     await page.getByRole("link", { name: "Teams channels" }).click();
     const before = herald.harness.sim.requests(emulatorUrl).length;
@@ -183,7 +162,31 @@ describe("tenant console", () => {
     const received = herald.harness.sim.requests(emulatorUrl);
     expect(received).toHaveLength(before + 1);
     expect(received.at(-1)?.text).toContain("Herald connection test");
-    await screenshot(page, "09-test-connection");
+    await screenshot(page, "07-test-connection");
+    // A connection test is not an alert and not usage.
+    await page.reload();
+    expect(await row(webhookId).locator("[data-alerts-posted]").textContent()).toBe("0");
+  });
+
+  it("counts a message sent through the API on the Channels tab and the usage dashboard", async () => {
+    const activity = new Herald({ baseUrl: herald.baseUrl, licenseKey, licenseSecret });
+    const answer = await activity.sendMessage(webhookId, "Ticket #1234 was raised", {
+      source: "Ticket created",
+    });
+    expect(answer).toMatchObject({ SentMessage: true, status: "delivered" });
+
+    await page.getByRole("link", { name: "Teams channels" }).click();
+    expect(await row(webhookId).locator("[data-alerts-posted]").textContent()).toBe("1");
+    expect(await row(webhookId).locator("td[data-label='Active workflows']").textContent()).toBe("1");
+    await screenshot(page, "08-channels");
+
+    await page.getByRole("link", { name: "Usage" }).click();
+    expect(await page.locator("[data-period=this-month] [data-messages-sent]").textContent()).toBe("1");
+    expect(await page.locator("[data-period=total] [data-messages-sent]").textContent()).toBe("1");
+    expect(await page.locator("[data-quota=quota-webhooks] .quota-value").textContent()).toBe("1 of 2");
+    expect(await page.locator("[data-quota=quota-messages] .quota-value").textContent()).toBe("1 of 500");
+    await page.locator("#usage-chart canvas").first().waitFor();
+    await screenshot(page, "09-usage");
   });
 
   it("disables the channel when Teams answers 410, with the reason in the Error Log", async () => {

@@ -80,3 +80,6 @@ export function isWellFormedId(prefix: string, id: string): boolean {
   const bytes = decodeBase32(body);
   return bytes !== null && bytes.length > 0;
 }
+
+/** The `source` of "Test this connection" messages: delivered like any other, but neither metered nor counted as alerts. */
+export const CONNECTION_TEST_SOURCE = "herald:connection-test";

@@ -1,6 +1,6 @@
 // Turns a delivery decision into database state, in one transaction: the message, the channel's
 // health, webhooks disabled with their queued messages failed, the error log and usage counters.
-import type { DeliveryDecision } from "@herald/core";
+import { CONNECTION_TEST_SOURCE, type DeliveryDecision } from "@herald/core";
 import {
   addUsage,
   type DueMessage,
@@ -35,8 +35,15 @@ export async function applyDecision(
   const { channelId, message, decision } = params;
   const day = utcDay(ctx.clock.now());
   const usage: UsageIncrement[] = [];
-  const count = (counter: UsageIncrement["counter"], m: { tenantId: string; instanceId: string }) =>
-    usage.push({ tenantId: m.tenantId, instanceId: m.instanceId, day, counter, amount: 1 });
+  // Connection tests are delivered like any message but are not usage.
+  const metered = message.source !== CONNECTION_TEST_SOURCE;
+  const count = (
+    counter: UsageIncrement["counter"],
+    m: { tenantId: string; instanceId: string; id: string },
+  ) => {
+    if (m.id !== message.id || metered)
+      usage.push({ tenantId: m.tenantId, instanceId: m.instanceId, day, counter, amount: 1 });
+  };
   const finished: string[] = [];
 
   await (ctx.sql as Sql).begin(async (tx) => {
@@ -130,7 +137,12 @@ export async function applyDecision(
 }
 
 /** Prometheus counters, after the commit so a rolled-back decision counts nothing. */
-function countOutcome(ctx: AppContext, message: DueMessage, decision: DeliveryDecision, usage: UsageIncrement[]) {
+function countOutcome(
+  ctx: AppContext,
+  message: DueMessage,
+  decision: DeliveryDecision,
+  usage: UsageIncrement[],
+) {
   const metrics = metricsFor(ctx);
   // The usage increments already hold every finished message, including those failed with a disabled channel.
   for (const u of usage) {

@@ -27,6 +27,7 @@ import {
   recordMessageOutcome,
   releaseChannel,
   reserveSend,
+  settleSendSlot,
   sweepStrandedChannels,
 } from "@herald/db";
 import { type AppContext, utcDay } from "../context.ts";
@@ -202,16 +203,17 @@ export class DeliveryWorker {
               await delay(at - now());
             }
           }
-          const reservedAt = await reserveSend(this.ctx.sql, {
+          const reserved = await reserveSend(this.ctx.sql, {
             channelId: channel.id,
             messageId: message.id,
             record: windowMs > 0,
             owner: this.owner,
             leaseMs: this.leaseMs,
           });
-          if (reservedAt === null) return; // lease lost: another worker serves this channel now
-          if (windowMs > 0) sends.push(reservedAt);
+          if (reserved === null) return; // lease lost: another worker serves this channel now
           const outcome = await this.deliver(channel, message, badRequests);
+          if (reserved.slotId !== null)
+            sends.push(await settleSendSlot(this.ctx.sql, { slotId: reserved.slotId }));
           badRequests = outcome.badRequests;
           sent++;
           if (outcome.pauseUntil !== null) {

@@ -63,12 +63,13 @@ export interface DueMessage {
   disabledReason: string | null;
   urlCiphertext: Uint8Array;
   urlKeyId: string;
+  source: string | null;
 }
 
 /** The channel's queued messages that are due, oldest first (FIFO per channel). */
 export async function dueMessages(sql: Queryable, params: { channelId: string; limit: number }) {
   return sql<DueMessage[]>`
-    SELECT m.id, m.tenant_id, m.instance_id, m.webhook_id, m.payload, m.attempts, m.created_at,
+    SELECT m.id, m.tenant_id, m.instance_id, m.webhook_id, m.payload, m.attempts, m.created_at, m.source,
            w.active AS webhook_active, (w.deleted_at IS NOT NULL) AS webhook_deleted, w.disabled_reason,
            w.url_ciphertext, w.url_key_id
     FROM messages m JOIN webhooks w ON w.id = m.webhook_id
@@ -84,8 +85,8 @@ export async function dueMessages(sql: Queryable, params: { channelId: string; l
 export async function reserveSend(
   sql: Queryable,
   params: { channelId: string; messageId: string; record: boolean; owner: string; leaseMs: number },
-): Promise<number | null> {
-  const [row] = await sql<{ leased: boolean; ms: string | null }[]>`
+): Promise<{ atMs: number; slotId: string | null } | null> {
+  const [row] = await sql<{ leased: boolean; ms: string | null; slotId: string | null }[]>`
     WITH lease AS (
       UPDATE channels SET locked_until = clock_timestamp() + ${params.leaseMs} * interval '1 millisecond'
       WHERE id = ${params.channelId} AND lock_owner = ${params.owner}
@@ -93,16 +94,29 @@ export async function reserveSend(
     ), slot AS (
       INSERT INTO channel_sends (channel_id, sent_at)
       SELECT id, clock_timestamp() FROM lease WHERE ${params.record}
-      RETURNING sent_at
+      RETURNING id, sent_at
     ), attempt AS (
       UPDATE messages SET attempts = attempts + 1, last_attempt_at = clock_timestamp()
       WHERE id = ${params.messageId} AND EXISTS (SELECT 1 FROM lease)
       RETURNING last_attempt_at
     )
-    SELECT EXISTS (SELECT 1 FROM lease) AS leased,
+    SELECT EXISTS (SELECT 1 FROM lease) AS leased, (SELECT id::text FROM slot) AS slot_id,
       (extract(epoch FROM COALESCE((SELECT sent_at FROM slot), (SELECT last_attempt_at FROM attempt))) * 1000)::bigint::text AS ms`;
   if (!row?.leased || row.ms === null) return null;
-  return Number(row.ms);
+  return { atMs: Number(row.ms), slotId: row.slotId };
+}
+
+/**
+ * Moves a send slot to now, once Teams has answered. The request reached Teams between its
+ * reservation and the answer; counting the slot at the answer (an upper bound of its arrival),
+ * while the next send is reserved before it leaves (a lower bound of its arrival), keeps every
+ * window intact at Teams' door whatever the network latency and its jitter.
+ */
+export async function settleSendSlot(sql: Queryable, params: { slotId: string }): Promise<number> {
+  const [row] = await sql<{ ms: string }[]>`
+    UPDATE channel_sends SET sent_at = clock_timestamp() WHERE id = ${params.slotId}
+    RETURNING (extract(epoch FROM sent_at) * 1000)::bigint::text AS ms`;
+  return Number(row?.ms ?? Date.now());
 }
 
 export interface MessageOutcome {

@@ -1,3 +1,4 @@
+import { CONNECTION_TEST_SOURCE } from "@herald/core";
 import type { Queryable } from "../client.ts";
 
 export interface WebhookRow {
@@ -151,8 +152,10 @@ export async function webhookActivity(sql: Queryable, params: { tenantId: string
   return sql<{ webhookId: string; alertsPosted24h: number; activeWorkflows: number }[]>`
     SELECT w.id AS webhook_id,
       (SELECT count(*)::int FROM messages m WHERE m.webhook_id = w.id AND m.status = 'delivered'
+         AND m.source IS DISTINCT FROM ${CONNECTION_TEST_SOURCE}
          AND m.finished_at > now() - interval '24 hours') AS alerts_posted24h,
       (SELECT count(DISTINCT m.source)::int FROM messages m WHERE m.webhook_id = w.id AND m.source IS NOT NULL
+         AND m.source <> ${CONNECTION_TEST_SOURCE}
          AND m.created_at > now() - interval '30 days') AS active_workflows
     FROM webhooks w
     WHERE w.tenant_id = ${params.tenantId} AND w.instance_id = ${params.instanceId} AND w.deleted_at IS NULL`;

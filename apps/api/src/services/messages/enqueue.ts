@@ -97,7 +97,7 @@ export class Enqueuer {
       await addUsage(
         tx,
         admitted
-          .filter((p) => inserted.has(p.request.message.id))
+          .filter((p) => inserted.has(p.request.message.id) && p.request.countsAgainstQuota)
           .map((p) => ({
             tenantId: p.request.message.tenantId,
             instanceId: p.request.message.instanceId,

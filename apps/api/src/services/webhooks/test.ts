@@ -1,5 +1,6 @@
 // iLert's "Test this connection": posts a test message through the normal delivery path (so it
 // honours the rate windows) and reports Teams' answer. Test messages do not count against quota.
+import { CONNECTION_TEST_SOURCE } from "@herald/core";
 import type { AppContext } from "../../context.ts";
 import type { Enqueuer } from "../messages/enqueue.ts";
 import { presentMessage } from "../messages/present.ts";
@@ -37,7 +38,7 @@ export async function testWebhook({
       textMessage:
         input.textMessage ??
         `Herald connection test for "${webhook.name}" at ${ctx.clock.now().toISOString()}.`,
-      source: "herald:connection-test",
+      source: CONNECTION_TEST_SOURCE,
     },
   });
   const outcome = await waitForOutcome(ctx, message, 15);
