@@ -197,7 +197,7 @@ describe("tenant console", () => {
     });
     expect(answer).toMatchObject({ SentMessage: false, status: "failed" });
 
-    await page.reload();
+    await page.getByRole("link", { name: "Teams channels" }).click();
     const state = row(webhookId).locator("[data-state]");
     expect(await state.getAttribute("data-state")).toBe("disabled");
     expect(await state.textContent()).toMatch(/Disabled.*removed in Teams \(HTTP 410\)/);

@@ -22,6 +22,7 @@ afterAll(async () => {
 const HOSTILE_STRINGS = [
   "'; DROP TABLE messages; --",
   '" OR 1=1 --',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4shell probe, meant literally
   "${jndi:ldap://x}",
   "<script>alert(1)</script>",
   "\u0000\u0001\u0002",

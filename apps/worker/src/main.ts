@@ -1,5 +1,5 @@
 // `npm run worker`: a delivery worker on its own, so api and workers scale out separately on one PostgreSQL.
-import { ConfigError, createLogger, loadConfig, startRuntime } from "@herald/api";
+import { ConfigError, createLogger, loadConfig, serveWorkerMetrics, startRuntime } from "@herald/api";
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -20,12 +20,17 @@ async function main() {
   }
   const logger = createLogger(config);
   const runtime = await startRuntime({ config, logger, worker: true });
-  logger.info({ owner: runtime.worker?.owner }, "delivery worker started");
+  // Prometheus needs an address to scrape a worker's counters (deliveries, latency, rate-limit waits).
+  const closeMetrics = config.metricsPort
+    ? serveWorkerMetrics(runtime.ctx, { port: config.metricsPort, host: config.host })
+    : undefined;
+  logger.info({ owner: runtime.worker?.owner, metricsPort: config.metricsPort }, "delivery worker started");
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
     setTimeout(() => process.exit(1), 10_000).unref();
+    await closeMetrics?.();
     await runtime.close();
     process.exit(0);
   };

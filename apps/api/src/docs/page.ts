@@ -65,6 +65,12 @@ export const DOCS_SCRIPT = `window.addEventListener("load", function () {
     deepLinking: true,
     validatorUrl: null,
     docExpansion: "list",
+    // What low-code callers need first: the activity API, then the console's, then the operator's.
+    tagsSorter: function (a, b) {
+      var order = ["Activity", "Console", "Operator"];
+      var rank = function (t) { return order.indexOf(t) < 0 ? order.length : order.indexOf(t); };
+      return rank(a) - rank(b) || a.localeCompare(b);
+    },
     defaultModelsExpandDepth: 0,
     presets: [SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",

@@ -324,7 +324,8 @@ export function toSwagger2(doc: JsonObject, options: Swagger2Options): JsonObjec
 }
 
 function convertSecurityScheme(name: string, scheme: JsonObject): JsonObject {
-  const description: JsonObject = typeof scheme.description === "string" ? { description: scheme.description } : {};
+  const description: JsonObject =
+    typeof scheme.description === "string" ? { description: scheme.description } : {};
   if (scheme.type === "apiKey") {
     return { type: "apiKey", in: scheme.in ?? "header", name: scheme.name ?? name, ...description };
   }

@@ -15,7 +15,8 @@ import { errorResponses, json, jsonBody, SendMessageResponse } from "./schemas.t
 
 // NUL cannot be stored in PostgreSQL text; refusing it here keeps one bad request from failing the
 // group-commit batch it would share with others.
-const storable = (schema: z.ZodString) => schema.regex(/^[^\u0000]*$/, "must not contain NUL characters");
+const storable = (schema: z.ZodString) =>
+  schema.refine((value) => !value.includes("\u0000"), "must not contain NUL characters");
 
 const SendMessageBody = z
   .object({
@@ -45,6 +46,7 @@ const licenseSecurity: Record<string, string[]>[] = [{ LicenseHeaders: [] }, { L
 const sendRoute = createRoute({
   method: "post",
   path: "/v1/messages",
+  operationId: "sendMessage",
   summary: "sendMessage(webhookId, textMessage)",
   description:
     "Queues a message durably and waits up to `wait` seconds for Teams' answer. 200 delivered or failed, 202 queued, 4xx rejected.",
@@ -65,6 +67,7 @@ const sendRoute = createRoute({
 const getRoute = createRoute({
   method: "get",
   path: "/v1/messages/{messageId}",
+  operationId: "getMessage",
   summary: "A message's delivery progress",
   tags: ["Activity"],
   security: licenseSecurity,
@@ -97,6 +100,7 @@ const LicenseInvalid = z.object({
 const validateRoute = createRoute({
   method: "post",
   path: "/v1/licenses/validate",
+  operationId: "validateLicense",
   summary: "Validate a LicenseKey/LicenseSecret pair",
   tags: ["Activity"],
   request: {

@@ -64,6 +64,12 @@ export class Enqueuer {
     }
     this.flushing = false;
     this.ctx.signals.workQueued();
+    // Workers in other processes LISTEN for this; without it they would find the work by polling.
+    if (this.ctx.engine === "postgres") {
+      this.ctx.sql
+        .notify("herald_work", "")
+        .catch((error: unknown) => this.ctx.logger.warn({ err: error }, "NOTIFY failed"));
+    }
   }
 
   private async commit(batch: Pending[]): Promise<void> {

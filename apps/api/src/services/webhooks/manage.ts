@@ -10,10 +10,10 @@ import {
 } from "@herald/db";
 import type { AppContext } from "../../context.ts";
 import { found } from "../../errors.ts";
+import { metricsFor } from "../../metrics/index.ts";
 import { requireInstance } from "../instances/index.ts";
 import { recordFailures } from "../messages/usage.ts";
 import { prepareWebhookUrl } from "./url.ts";
-import { metricsFor } from "../../metrics/index.ts";
 
 export async function requireWebhook(ctx: AppContext, tenantId: string, webhookId: string) {
   return found(

@@ -1,0 +1,435 @@
+// `npm run bench`: Herald against same-run baselines on this machine. Every figure is reported as a
+// ratio against a ceiling measured minutes apart in the same run, because the machine is shared.
+//   1. sendMessage accept (wait=0) vs a bare Hono route parsing the same JSON (PostgreSQL, embedded)
+//   2. license validation vs the same ceiling
+//   3. delivery to 2,000 Workflows channels vs a raw undici blast at the same emulator
+//   4. legacy windows: utilisation of the allowed rate and violations; worker CPU with 10,000 waiting
+//   5. usage statistics with 1,000,000 stored messages (bench/usage.ts)
+//   6. peak RSS of the api+worker process under the sendMessage load
+// Writes bench/results/latest.json. Uses its own database (BENCH_DATABASE_URL, default herald_bench).
+import { type ChildProcess, execSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Herald } from "@herald/sdk";
+import { startTeamsSim } from "@herald/teams-sim";
+import postgres from "postgres";
+import { Pool } from "undici";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const { BENCH_DATABASE_URL, BENCH_SECONDS, BENCH_SKIP_USAGE } = process.env;
+const DB_URL = BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/herald_bench";
+const SECONDS = Number(BENCH_SECONDS ?? 6);
+const ADMIN = "bench-admin-token-0123456789abcdef";
+const SECRET = "bench-secret-0123456789abcdef0123456789abcdef";
+
+interface LoadResult {
+  requests: number;
+  errors: number;
+  statuses: Record<string, number>;
+  rps: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+function node(args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+function firstJsonLine<T>(child: ChildProcess, match: RegExp, timeoutMs = 90_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`timed out:\n${out}`)), timeoutMs);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      for (const line of out.split("\n")) {
+        if (match.test(line)) {
+          clearTimeout(timer);
+          child.stdout?.off("data", onData);
+          resolve(JSON.parse(line.slice(line.indexOf("{"))) as T);
+          return;
+        }
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    child.once("exit", (code) => reject(new Error(`exited ${code}:\n${out}`)));
+  });
+}
+
+async function load(spec: Record<string, unknown>): Promise<LoadResult> {
+  const child = node([
+    "bench/load.ts",
+    JSON.stringify({ durationMs: SECONDS * 1000, warmupMs: 1500, connections: 50, ...spec }),
+  ]);
+  return firstJsonLine<LoadResult>(child, /"rps"/, (SECONDS + 60) * 1000);
+}
+
+async function startHerald(env: Record<string, string>) {
+  const child = node(["apps/api/src/main.ts"], {
+    PORT: "0",
+    HOST: "127.0.0.1",
+    HERALD_SECRET: SECRET,
+    HERALD_ADMIN_TOKEN: ADMIN,
+    HERALD_WEBHOOK_HOSTS: "127.0.0.1",
+    HERALD_LOG_LEVEL: "warn",
+    ...env,
+  });
+  child.stdout?.resume();
+  const started = await firstJsonLine<{ port: number }>(child, /"port":/);
+  const baseUrl = `http://127.0.0.1:${started.port}`;
+  return {
+    child,
+    baseUrl,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+/** Kernel-reported peak resident set size (VmHWM) and CPU ticks of a process. */
+function procStats(pid: number) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  const ticks = Number(stat[11] ?? 0) + Number(stat[12] ?? 0); // utime + stime
+  return { peakRssMb: Math.round(hwm), cpuTicks: ticks };
+}
+
+async function resetDatabase() {
+  const target = new URL(DB_URL);
+  const name = target.pathname.slice(1);
+  const admin = postgres({
+    host: target.hostname,
+    port: Number(target.port || 5432),
+    username: "postgres",
+    database: "postgres",
+    max: 1,
+    onnotice: () => {},
+  });
+  const [exists] = await admin`SELECT 1 AS one FROM pg_database WHERE datname = ${name}`;
+  if (!exists) await admin.unsafe(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const sql = postgres(DB_URL, { max: 1, onnotice: () => {} });
+  await sql.unsafe("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;");
+  await sql.end();
+}
+
+async function tenant(baseUrl: string, webhookUrls: string[]) {
+  const consoleClient = new Herald({ baseUrl });
+  const { tenantId, instanceId } = await consoleClient.signup({
+    email: `bench-${Date.now()}-${Math.random()}@example.com`,
+    password: "bench password 123",
+    organization: "Bench",
+  });
+  const res = await fetch(`${baseUrl}/admin/v1/tenants/${tenantId}/plan`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+    body: JSON.stringify({ plan: "unlimited" }),
+  });
+  if (res.status !== 204) throw new Error(`plan: ${res.status}`);
+  const key = await consoleClient.createBindingKey(instanceId, "bench");
+  const webhookIds: string[] = [];
+  for (let i = 0; i < webhookUrls.length; i += 50) {
+    const chunk = webhookUrls.slice(i, i + 50);
+    const created = await Promise.all(
+      chunk.map((url, j) => consoleClient.createWebhook(instanceId, { name: `ch ${i + j}`, url })),
+    );
+    webhookIds.push(...created.map((w) => w.webhookId));
+  }
+  return { tenantId, licenseKey: key.licenseKey, licenseSecret: key.licenseSecret, webhookIds };
+}
+
+const results: Record<string, unknown> = {};
+const rows: Array<[string, string, string, string]> = [];
+const ratio = (a: number, b: number) => Number((a / b).toFixed(3));
+const pass = (ok: boolean) => (ok ? "met" : "MISSED");
+
+async function acceptBench(env: Record<string, string>) {
+  const herald = await startHerald({ ...env, HERALD_WORKER: "off" });
+  try {
+    const sim = await startTeamsSim({ quiet: true });
+    const t = await tenant(herald.baseUrl, [sim.workflowsUrl("bench")]);
+    const headers = {
+      "content-type": "application/json",
+      "x-license-key": t.licenseKey,
+      "x-license-secret": t.licenseSecret,
+    };
+    const send = await load({
+      url: `${herald.baseUrl}/v1/messages?wait=0`,
+      headers,
+      body: JSON.stringify({
+        webhookId: t.webhookIds[0],
+        textMessage: "Benchmark message {{n}}",
+        source: "bench",
+      }),
+      template: true,
+    });
+    const validate = await load({
+      url: `${herald.baseUrl}/v1/licenses/validate`,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ licenseKey: t.licenseKey, licenseSecret: t.licenseSecret }),
+    });
+    const stats = procStats(herald.child.pid ?? 0);
+    await sim.close();
+    return { send, validate, peakRssMb: stats.peakRssMb };
+  } finally {
+    await herald.stop();
+  }
+}
+
+async function main() {
+  const commit = execSync("git rev-parse --short HEAD", { cwd: ROOT }).toString().trim();
+  console.log(
+    `Herald benchmark, commit ${commit}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${SECONDS}s per load\n`,
+  );
+
+  // 1+2. The ceiling: a bare Hono route that parses the same JSON.
+  const base = node(["bench/baseline-server.ts"]);
+  const { port } = await firstJsonLine<{ port: number }>(base, /"port"/);
+  const sendBody = JSON.stringify({
+    webhookId: "wh_0000000000000000",
+    textMessage: "Benchmark message {{n}}",
+    source: "bench",
+  });
+  const ceilingSend = await load({
+    url: `http://127.0.0.1:${port}/v1/messages`,
+    headers: { "content-type": "application/json" },
+    body: sendBody,
+    template: true,
+  });
+  const ceilingValidate = await load({
+    url: `http://127.0.0.1:${port}/v1/licenses/validate`,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ licenseKey: "hk_x", licenseSecret: "hs_y" }),
+  });
+  base.kill("SIGTERM");
+  results.ceiling = { send: ceilingSend, validate: ceilingValidate };
+
+  await resetDatabase();
+  const pg = await acceptBench({ DATABASE_URL: DB_URL });
+  const embedded = await acceptBench({ HERALD_DATA_DIR: mkdtempSync(join(tmpdir(), "herald-bench-")) });
+  results.sendMessage = { postgres: pg.send, embedded: embedded.send, ceiling: ceilingSend };
+  results.licenseValidation = { postgres: pg.validate, ceiling: ceilingValidate };
+  const sendRatio = ratio(pg.send.rps, ceilingSend.rps);
+  rows.push([
+    "sendMessage accept, PostgreSQL",
+    `${pg.send.rps}/s vs ${ceilingSend.rps}/s = ${sendRatio}; p99 ${pg.send.p99} ms`,
+    ">= 0.5, p99 < 25 ms",
+    pass(sendRatio >= 0.5 && pg.send.p99 < 25),
+  ]);
+  rows.push([
+    "sendMessage accept, embedded",
+    `${embedded.send.rps}/s; p99 ${embedded.send.p99} ms`,
+    ">= 2000/s",
+    pass(embedded.send.rps >= 2000),
+  ]);
+  const validateRatio = ratio(pg.validate.rps, ceilingValidate.rps);
+  rows.push([
+    "license validation",
+    `${pg.validate.rps}/s vs ${ceilingValidate.rps}/s = ${validateRatio}; p99 ${pg.validate.p99} ms`,
+    ">= 0.8",
+    pass(validateRatio >= 0.8),
+  ]);
+  rows.push([
+    "peak RSS api+worker (sendMessage load)",
+    `${Math.max(pg.peakRssMb, embedded.peakRssMb)} MB`,
+    "< 300 MB",
+    pass(Math.max(pg.peakRssMb, embedded.peakRssMb) < 300),
+  ]);
+  for (const [name, r] of [
+    ["pg send", pg.send],
+    ["embedded send", embedded.send],
+    ["pg validate", pg.validate],
+  ] as const) {
+    if (r.errors > 0 || Object.keys(r.statuses).some((s) => !s.startsWith("2")))
+      console.log(`note: ${name} statuses ${JSON.stringify(r.statuses)} errors ${r.errors}`);
+  }
+
+  // 3. Delivery to 2,000 Workflows channels vs a raw blast at the same emulator.
+  const sim = await startTeamsSim({ quiet: true, maxRecordedBodies: 1000 });
+  const channels = Array.from({ length: 2000 }, (_, i) => sim.workflowsUrl(`d${i}`));
+  const payload = JSON.stringify({
+    type: "message",
+    attachments: [
+      {
+        contentType: "application/vnd.microsoft.card.adaptive",
+        content: { type: "AdaptiveCard", version: "1.4", body: [{ type: "TextBlock", text: "raw" }] },
+      },
+    ],
+  });
+  const MESSAGES = 10_000;
+  const rawStarted = performance.now();
+  const pools = new Map<string, Pool>();
+  const origin = new URL(channels[0] ?? "").origin;
+  pools.set(origin, new Pool(origin, { connections: 64 }));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (next < MESSAGES) {
+        const u = new URL(channels[next++ % channels.length] ?? "");
+        const res = await pools.get(origin)?.request({
+          path: u.pathname + u.search,
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: payload,
+        });
+        await res?.body.dump();
+      }
+    }),
+  );
+  const rawRate = Math.round(MESSAGES / ((performance.now() - rawStarted) / 1000));
+  await pools.get(origin)?.close();
+
+  await resetDatabase();
+  const api = await startHerald({ DATABASE_URL: DB_URL, HERALD_WORKER: "off" });
+  const t = await tenant(api.baseUrl, channels);
+  const activity = new Herald({
+    baseUrl: api.baseUrl,
+    licenseKey: t.licenseKey,
+    licenseSecret: t.licenseSecret,
+  });
+  for (let i = 0; i < MESSAGES; i += 200) {
+    await Promise.all(
+      Array.from({ length: 200 }, (_, j) =>
+        activity.sendMessage(t.webhookIds[(i + j) % t.webhookIds.length] ?? "", `m${i + j}`, { wait: 0 }),
+      ),
+    );
+  }
+  const before = sim.stats().delivered;
+  const worker = node(["apps/worker/src/main.ts"], {
+    DATABASE_URL: DB_URL,
+    HERALD_SECRET: SECRET,
+    HERALD_WEBHOOK_HOSTS: "127.0.0.1",
+    HERALD_LOG_LEVEL: "warn",
+    HERALD_WORKER_CONCURRENCY: "64",
+  });
+  const deliveryStarted = performance.now();
+  while (sim.stats().delivered - before < MESSAGES) {
+    if (performance.now() - deliveryStarted > 180_000) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const delivered = sim.stats().delivered - before;
+  const heraldRate = Math.round(delivered / ((performance.now() - deliveryStarted) / 1000));
+  worker.kill("SIGTERM");
+  await api.stop();
+  const deliveryRatio = ratio(heraldRate, rawRate);
+  results.delivery = {
+    messages: MESSAGES,
+    channels: channels.length,
+    delivered,
+    heraldPerSecond: heraldRate,
+    rawBlastPerSecond: rawRate,
+  };
+  rows.push([
+    "delivery, 2,000 Workflows channels",
+    `${heraldRate}/s vs raw ${rawRate}/s = ${deliveryRatio}`,
+    ">= 0.7",
+    pass(deliveryRatio >= 0.7),
+  ]);
+  await sim.close();
+
+  // 4. Legacy windows: 20 channels × 100 messages, first 20 s; then 10,000 messages waiting on paused channels.
+  const legacySim = await startTeamsSim({ quiet: true });
+  const legacyUrls = Array.from({ length: 20 }, (_, i) => legacySim.legacyUrl(`l${i}`));
+  await resetDatabase();
+  const api2 = await startHerald({ DATABASE_URL: DB_URL });
+  const t2 = await tenant(api2.baseUrl, legacyUrls);
+  const a2 = new Herald({
+    baseUrl: api2.baseUrl,
+    licenseKey: t2.licenseKey,
+    licenseSecret: t2.licenseSecret,
+  });
+  for (let n = 0; n < 100; n++) {
+    await Promise.all(t2.webhookIds.map((id) => a2.sendMessage(id, `n${n}`, { wait: 0 })));
+  }
+  await new Promise((r) => setTimeout(r, 21_000));
+  let deliveredIn20s = 0;
+  for (const u of legacyUrls) {
+    const reqs = legacySim.requests(u).filter((r) => r.delivered);
+    const t0 = reqs[0]?.at ?? 0;
+    deliveredIn20s += reqs.filter((r) => r.at < t0 + 20_000).length;
+  }
+  const allowedIn20s = 60 * legacyUrls.length; // 4/s reaches the 60 per 30 s window at 14-15 s
+  const violations = legacySim.violations().length;
+  const utilisation = ratio(deliveredIn20s, allowedIn20s);
+  rows.push([
+    "legacy windows utilisation (20 s)",
+    `${deliveredIn20s} of ${allowedIn20s} allowed = ${utilisation}; ${violations} violations`,
+    ">= 0.95, 0 violations",
+    pass(utilisation >= 0.95 && violations === 0),
+  ]);
+
+  const pausedUrls = Array.from({ length: 100 }, (_, i) => legacySim.legacyUrl(`p${i}`));
+  for (const u of pausedUrls) legacySim.setBehavior(u, { status: 429, headers: { "retry-after": "600" } });
+  const t3 = await tenant(api2.baseUrl, pausedUrls);
+  const a3 = new Herald({
+    baseUrl: api2.baseUrl,
+    licenseKey: t3.licenseKey,
+    licenseSecret: t3.licenseSecret,
+  });
+  for (let n = 0; n < 100; n++) {
+    await Promise.all(t3.webhookIds.map((id) => a3.sendMessage(id, `w${n}`, { wait: 0 })));
+  }
+  await new Promise((r) => setTimeout(r, 5000)); // every channel has met its 429 and paused
+  const cpu0 = procStats(api2.child.pid ?? 0).cpuTicks;
+  await new Promise((r) => setTimeout(r, 10_000));
+  const cpu1 = procStats(api2.child.pid ?? 0).cpuTicks;
+  const cpuPercent = Number((((cpu1 - cpu0) / 100 / 10) * 100).toFixed(2)); // 100 ticks per second
+  rows.push([
+    "worker CPU, 10,000 messages waiting on paused channels",
+    `${cpuPercent}% of one core over 10 s`,
+    "near idle",
+    pass(cpuPercent < 5),
+  ]);
+  results.legacy = { deliveredIn20s, allowedIn20s, violations, idleCpuPercent: cpuPercent };
+  await api2.stop();
+  await legacySim.close();
+
+  // 5. Usage statistics with 1,000,000 messages (bench/usage.ts prints its own lines).
+  if (!BENCH_SKIP_USAGE) {
+    const usage = node(["bench/usage.ts"], { BENCH_DATABASE_URL: DB_URL });
+    let out = "";
+    usage.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    usage.stderr?.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    await new Promise((r) => usage.once("exit", r));
+    const lines = out.split("\n").filter((l) => l.startsWith("GET "));
+    results.usage = lines;
+    for (const line of lines) {
+      const p99 = Number(/p99=([\d.]+)/.exec(line)?.[1] ?? Number.NaN);
+      rows.push([
+        `usage ${line.slice(4, 36).trim()}, 1M messages`,
+        `p99 ${p99} ms`,
+        "< 20 ms",
+        pass(p99 < 20),
+      ]);
+    }
+  }
+
+  const width = [44, 58, 22, 7];
+  console.log(["what", "measured", "target", "status"].map((h, i) => h.padEnd(width[i] ?? 10)).join(" "));
+  for (const r of rows) console.log(r.map((c, i) => c.padEnd(width[i] ?? 10)).join(" "));
+  writeFileSync(
+    join(ROOT, "bench/results/latest.json"),
+    `${JSON.stringify({ at: new Date().toISOString(), commit, machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version }, rows, results }, null, 2)}\n`,
+  );
+  console.log("\nwritten bench/results/latest.json");
+}
+
+await main();
+process.exit(0);
