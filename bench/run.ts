@@ -9,6 +9,7 @@
 // Writes bench/results/latest.json. Uses its own database (BENCH_DATABASE_URL, default herald_bench).
 import { type ChildProcess, execSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,13 +46,24 @@ function node(args: string[], env: Record<string, string> = {}): ChildProcess {
 function firstJsonLine<T>(child: ChildProcess, match: RegExp, timeoutMs = 90_000): Promise<T> {
   return new Promise((resolve, reject) => {
     let out = "";
-    const timer = setTimeout(() => reject(new Error(`timed out:\n${out}`)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `timed out waiting for ${match} from ${child.spawnargs.slice(3).join(" ").slice(0, 120)}:\n${out}`,
+          ),
+        ),
+      timeoutMs,
+    );
+    let done = false;
+    // Stays attached after the match, so a chatty child never blocks on a full pipe.
     const onData = (d: Buffer) => {
+      if (done) return;
       out += d.toString();
       for (const line of out.split("\n")) {
         if (match.test(line)) {
           clearTimeout(timer);
-          child.stdout?.off("data", onData);
+          done = true;
           resolve(JSON.parse(line.slice(line.indexOf("{"))) as T);
           return;
         }
@@ -59,9 +71,11 @@ function firstJsonLine<T>(child: ChildProcess, match: RegExp, timeoutMs = 90_000
     };
     child.stdout?.on("data", onData);
     child.stderr?.on("data", (d: Buffer) => {
-      out += d.toString();
+      if (!done) out += d.toString();
     });
-    child.once("exit", (code) => reject(new Error(`exited ${code}:\n${out}`)));
+    child.once("exit", (code) => {
+      if (!done) reject(new Error(`exited ${code}:\n${out}`));
+    });
   });
 }
 
@@ -73,9 +87,18 @@ async function load(spec: Record<string, unknown>): Promise<LoadResult> {
   return firstJsonLine<LoadResult>(child, /"rps"/, (SECONDS + 60) * 1000);
 }
 
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === "object" && address ? address.port : 0;
+}
+
 async function startHerald(env: Record<string, string>) {
+  const port = await freePort();
   const child = node(["apps/api/src/main.ts"], {
-    PORT: "0",
+    PORT: String(port),
     HOST: "127.0.0.1",
     HERALD_SECRET: SECRET,
     HERALD_ADMIN_TOKEN: ADMIN,
@@ -83,9 +106,23 @@ async function startHerald(env: Record<string, string>) {
     HERALD_LOG_LEVEL: "warn",
     ...env,
   });
-  child.stdout?.resume();
-  const started = await firstJsonLine<{ port: number }>(child, /"port":/);
-  const baseUrl = `http://127.0.0.1:${started.port}`;
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    output = (output + d.toString()).slice(-4000);
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    output = (output + d.toString()).slice(-4000);
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const ready = await fetch(`${baseUrl}/readyz`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ready) break;
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`Herald did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
   return {
     child,
     baseUrl,

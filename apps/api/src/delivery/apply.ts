@@ -15,6 +15,7 @@ import {
 } from "@herald/db";
 import { type AppContext, utcDay } from "../context.ts";
 import { metricsFor } from "../metrics/index.ts";
+import { forgetWebhook } from "../services/messages/webhook-cache.ts";
 
 export interface AppliedDecision {
   finishedMessageIds: string[];
@@ -45,6 +46,7 @@ export async function applyDecision(
       usage.push({ tenantId: m.tenantId, instanceId: m.instanceId, day, counter, amount: 1 });
   };
   const finished: string[] = [];
+  const disabledWebhooks: { id: string; tenantId: string }[] = [];
 
   await (ctx.sql as Sql).begin(async (tx) => {
     const m = decision.message;
@@ -107,6 +109,7 @@ export async function applyDecision(
     } else if (c.action === "disable") {
       await setChannelHealth(tx, { channelId, consecutiveBadRequests: 0, pausedUntil: null });
       const disabled = await disableChannelWebhooks(tx, { channelId, reason: c.reason });
+      disabledWebhooks.push(...disabled);
       const failed = await failQueuedMessages(tx, {
         webhookIds: disabled.map((w) => w.id),
         statusMessage: `Not delivered: the channel was disabled. ${c.reason}`,
@@ -133,6 +136,7 @@ export async function applyDecision(
     await addUsage(tx, usage);
   });
   countOutcome(ctx, message, decision, usage);
+  for (const w of disabledWebhooks) forgetWebhook(ctx, w.tenantId, w.id);
   return { finishedMessageIds: finished };
 }
 

@@ -79,16 +79,33 @@ export class Enqueuer {
     const resetsOn = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
     const settled = await (this.ctx.sql as Sql).begin(async (tx) => {
       // One quota decision per message, in arrival order, pipelined in this transaction.
-      const decisions = await Promise.all(
-        batch.map((p) =>
-          takeMonthlyMessages(tx, {
-            tenantId: p.request.message.tenantId,
-            month,
-            amount: p.request.countsAgainstQuota ? 1 : 0,
-            limit: p.request.countsAgainstQuota ? p.request.monthlyLimit : null,
-          }),
+      // A limited plan needs one conditional decision per message, in arrival order; messages that
+      // cannot be refused (no limit, overage billed, connection tests) are counted in one upsert per tenant.
+      const limited = (p: Pending) => p.request.countsAgainstQuota && p.request.monthlyLimit !== null;
+      const unlimitedCounts = new Map<string, number>();
+      for (const p of batch) {
+        if (!limited(p) && p.request.countsAgainstQuota) {
+          const tenantId = p.request.message.tenantId;
+          unlimitedCounts.set(tenantId, (unlimitedCounts.get(tenantId) ?? 0) + 1);
+        }
+      }
+      const [decisions] = await Promise.all([
+        Promise.all(
+          batch.map((p) =>
+            limited(p)
+              ? takeMonthlyMessages(tx, {
+                  tenantId: p.request.message.tenantId,
+                  month,
+                  amount: 1,
+                  limit: p.request.monthlyLimit,
+                })
+              : Promise.resolve(0),
+          ),
         ),
-      );
+        ...[...unlimitedCounts].map(([tenantId, amount]) =>
+          takeMonthlyMessages(tx, { tenantId, month, amount, limit: null }),
+        ),
+      ]);
       const admitted = batch.filter((_, i) => decisions[i] !== null);
       const inserted = await insertMessages(
         tx,

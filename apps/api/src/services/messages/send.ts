@@ -1,12 +1,13 @@
 // sendMessage(webhookId, textMessage): validate, build the final Teams payload for the webhook's
 // URL kind, take quota, and store it durably in the outbox. Delivery is the worker's job.
 import { buildTeamsPayload } from "@herald/core";
-import { findByIdempotencyKey, getMessage, getWebhook, type MessageRow } from "@herald/db";
+import { findByIdempotencyKey, type MessageRow } from "@herald/db";
 import { type AppContext, newId } from "../../context.ts";
 import { requestHash, sameHash } from "../../crypto.ts";
 import { DomainError } from "../../errors.ts";
 import type { License } from "../licenses/authenticate.ts";
 import type { Enqueuer } from "./enqueue.ts";
+import { cachedWebhook } from "./webhook-cache.ts";
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 
@@ -59,7 +60,7 @@ export async function sendMessage({
     if (existing) return { message: replayOf(existing, hash, input.idempotencyKey), replayed: true };
   }
 
-  const webhook = await getWebhook(ctx.sql, { tenantId: target.tenantId, webhookId: input.webhookId });
+  const webhook = await cachedWebhook(ctx, target.tenantId, input.webhookId);
   if (!webhook || webhook.instanceId !== target.instanceId) {
     throw new DomainError(
       "webhook_not_found",
@@ -115,8 +116,26 @@ export async function sendMessage({
     });
     if (existing) return { message: replayOf(existing, hash, input.idempotencyKey), replayed: true };
   }
-  const stored = await getMessage(ctx.sql, { tenantId: target.tenantId, messageId });
-  if (!stored) throw new Error(`message ${messageId} vanished after it was stored`);
+  // What was just stored, without reading it back: one round trip less on the hot path.
+  const now = ctx.clock.now();
+  const stored: MessageRow = {
+    id: messageId,
+    tenantId: target.tenantId,
+    instanceId: target.instanceId,
+    webhookId: webhook.id,
+    channelId: webhook.channelId,
+    status: "queued",
+    attempts: 0,
+    dueAt: now,
+    statusMessage: "Queued for delivery.",
+    lastHttpStatus: null,
+    source: input.source ?? null,
+    requestHash: hash,
+    createdAt: now,
+    lastAttemptAt: null,
+    finishedAt: null,
+    channelReadyAt: null,
+  };
   return { message: stored, replayed: false };
 }
 

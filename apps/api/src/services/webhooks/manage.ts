@@ -13,6 +13,7 @@ import { found } from "../../errors.ts";
 import { metricsFor } from "../../metrics/index.ts";
 import { requireInstance } from "../instances/index.ts";
 import { recordFailures } from "../messages/usage.ts";
+import { forgetWebhook } from "../messages/webhook-cache.ts";
 import { prepareWebhookUrl } from "./url.ts";
 
 export async function requireWebhook(ctx: AppContext, tenantId: string, webhookId: string) {
@@ -113,6 +114,7 @@ export async function updateWebhook({
   });
   metricsFor(ctx).countMessages("failed", failedIds.length);
   for (const id of failedIds) ctx.signals.messageFinished(id);
+  forgetWebhook(ctx, tenantId, webhookId);
   return requireWebhook(ctx, tenantId, webhookId);
 }
 
@@ -136,5 +138,6 @@ export async function deleteWebhook({
     return rows;
   });
   metricsFor(ctx).countMessages("failed", failed.length);
+  forgetWebhook(ctx, tenantId, webhookId);
   for (const m of failed) ctx.signals.messageFinished(m.id);
 }
