@@ -51,10 +51,12 @@ export interface ApiProcess extends WorkerProcess {
 /** Starts `npm start`'s entry as a process on a random port and waits until it listens. */
 export async function startApiProcess(env: Record<string, string>): Promise<ApiProcess> {
   let output = "";
+  // The suite's DATABASE_URL is not inherited: a test that wants PostgreSQL passes it in `env`.
+  const { DATABASE_URL: _inherited, ...inherited } = process.env;
   const child = spawn(process.execPath, ["--import", "tsx", "apps/api/src/main.ts"], {
     cwd: ROOT,
     env: {
-      ...process.env,
+      ...inherited,
       PORT: "0",
       HOST: "127.0.0.1",
       HERALD_WEBHOOK_HOSTS: "127.0.0.1",
