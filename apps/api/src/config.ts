@@ -117,6 +117,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
+/** For process entry points: a bad configuration stops start-up with the message naming the variable. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
 /**
  * The embedded default generates its secret once and keeps it beside its data, so sessions and
  * encrypted URLs survive restarts. Replicas sharing a PostgreSQL must share a secret: require it.

@@ -1,6 +1,6 @@
 export { createApp } from "./app.ts";
 export { formatPlans, PlansCommandError, runPlansCommand } from "./cli/plans.ts";
-export { type Config, ConfigError, loadConfig } from "./config.ts";
+export { type Config, ConfigError, loadConfig, loadConfigOrExit } from "./config.ts";
 export { type AppContext, type Clock, systemClock } from "./context.ts";
 export { createKeyring } from "./crypto.ts";
 export { DeliveryWorker } from "./delivery/worker.ts";

@@ -1,19 +1,10 @@
 // `npm start`: the api, with the delivery worker in-process unless HERALD_WORKER=off.
 import { serve } from "@hono/node-server";
-import { ConfigError, loadConfig } from "./config.ts";
+import { loadConfigOrExit } from "./config.ts";
 import { createLogger, startRuntime } from "./runtime.ts";
 
 async function main() {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config);
   const runtime = await startRuntime({ config, logger });
   const server = serve({ fetch: runtime.app.fetch, port: config.port, hostname: config.host }, (info) => {

@@ -1,17 +1,8 @@
 // `npm run worker`: a delivery worker on its own, so api and workers scale out separately on one PostgreSQL.
-import { ConfigError, createLogger, loadConfig, serveWorkerMetrics, startRuntime } from "@herald/api";
+import { createLogger, loadConfigOrExit, serveWorkerMetrics, startRuntime } from "@herald/api";
 
 async function main() {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   if (!config.databaseUrl) {
     console.error(
       "DATABASE_URL: a separate worker needs a shared PostgreSQL. With the embedded database, `npm start` runs the worker in-process.",
