@@ -22,6 +22,8 @@ COPY packages/stripe-sim/package.json packages/stripe-sim/
 COPY packages/teams-sim/package.json packages/teams-sim/
 # The test workspace is listed in package.json; npm ci needs its manifest, not its files.
 COPY test/package.json test/
+# Applied by the postinstall step: a guard in postgres.js for a write to a closed socket.
+COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # ---- runtime: sources over the installed dependencies, run as the unprivileged node user ----

@@ -10,15 +10,5 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 60_000,
-    // Known race in postgres.js 3.4.9 when the database connection is cut under load (the outage
-    // test): a deferred write hits the destroyed socket. Only that exact error is tolerated here;
-    // it is tracked in issue #7 because it would also end a production process.
-    onUnhandledError(error) {
-      const e = error as { message?: string; stack?: string };
-      const knownRace =
-        e.message === "Cannot read properties of null (reading 'write')" &&
-        (e.stack ?? "").includes("postgres/src/connection.js");
-      return !knownRace;
-    },
   },
 });
