@@ -6,6 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppContext } from "./context.ts";
+import { databaseFault, reportDiskFull } from "./db-faults.ts";
 import type { AppEnv } from "./env.ts";
 import { DomainError, type ErrorCode, statusForCode } from "./errors.ts";
 import { metricsFor } from "./metrics/index.ts";
@@ -74,7 +75,8 @@ export function createApp(ctx: AppContext): HeraldApp {
 
   app.onError((error, c) => {
     const { code, message, status, details, retryAfter } = mapError(error);
-    if (status >= 500)
+    if (code === "storage_full") reportDiskFull(ctx, error);
+    else if (status >= 500)
       ctx.logger.error({ err: error, requestId: c.get("requestId"), path: c.req.path }, message);
     if (retryAfter !== undefined) c.header("Retry-After", String(retryAfter));
     const body: Record<string, unknown> = {
@@ -181,7 +183,17 @@ function mapError(error: unknown): MappedError {
       status: 400,
     };
   }
-  if (isDatabaseUnavailable(error)) {
+  const fault = databaseFault(error);
+  if (fault === "disk_full") {
+    return {
+      code: "storage_full",
+      message:
+        "Herald's database is out of disk space, so nothing was stored; retry later with the same idempotency key (the operator has been told to free space).",
+      status: 503,
+      retryAfter: 30,
+    };
+  }
+  if (fault === "unreachable") {
     return {
       code: "service_unavailable",
       message: "The database is unavailable; retry shortly.",
@@ -200,18 +212,4 @@ function mapError(error: unknown): MappedError {
 function isUnstorableText(error: unknown): boolean {
   const code = (error as { code?: string } | null)?.code ?? "";
   return code === "22021" || code === "22P05";
-}
-
-function isDatabaseUnavailable(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code ?? "";
-  return [
-    "ECONNREFUSED",
-    "ECONNRESET",
-    "CONNECTION_CLOSED",
-    "CONNECTION_ENDED",
-    "CONNECTION_DESTROYED",
-    "CONNECT_TIMEOUT",
-    "57P01",
-    "57P03",
-  ].includes(code);
 }

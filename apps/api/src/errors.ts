@@ -19,6 +19,7 @@ export const ErrorCode = z.enum([
   "already_subscribed",
   "billing_provider_error",
   "service_unavailable",
+  "storage_full",
   "internal_error",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -40,6 +41,7 @@ export const statusForCode: Record<ErrorCode, 400 | 401 | 404 | 409 | 413 | 429 
   already_subscribed: 409,
   billing_provider_error: 502,
   service_unavailable: 503,
+  storage_full: 503,
   internal_error: 500,
 };
 

@@ -31,6 +31,7 @@ import {
   sweepStrandedChannels,
 } from "@herald/db";
 import { type AppContext, utcDay } from "../context.ts";
+import { databaseFault, reportDiskFull } from "../db-faults.ts";
 import { metricsFor } from "../metrics/index.ts";
 import { applyDecision } from "./apply.ts";
 import { createPoster, type Poster } from "./poster.ts";
@@ -126,7 +127,8 @@ export class DeliveryWorker {
         await this.sleep(await this.sleepMs());
       } catch (error) {
         if (!this.running) break;
-        this.ctx.logger.error({ err: error }, "delivery loop error; retrying in 1s");
+        if (databaseFault(error) === "disk_full") reportDiskFull(this.ctx, error);
+        else this.ctx.logger.error({ err: error }, "delivery loop error; retrying in 1s");
         await this.sleep(1000);
       }
     }
@@ -155,7 +157,9 @@ export class DeliveryWorker {
   private spawn(channel: ClaimedChannel): void {
     const task = this.work(channel)
       .catch((error: unknown) =>
-        this.ctx.logger.error({ err: error, channelId: channel.id }, "channel task failed"),
+        databaseFault(error) === "disk_full"
+          ? reportDiskFull(this.ctx, error)
+          : this.ctx.logger.error({ err: error, channelId: channel.id }, "channel task failed"),
       )
       .finally(() => {
         this.active.delete(channel.id);

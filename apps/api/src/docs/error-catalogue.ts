@@ -97,6 +97,12 @@ const explanations: Record<ErrorCode, Explanation> = {
       "Retry after Retry-After seconds with the same idempotency key (the SDK does this); nothing is sent twice.",
     retry: true,
   },
+  storage_full: {
+    meaning: "Herald's database has run out of disk space; the request stored nothing.",
+    action:
+      "Retry after Retry-After seconds with the same idempotency key. Operators: free disk space on the database volume (HERALD_DATA_DIR for the embedded database); Herald resumes without a restart.",
+    retry: true,
+  },
   internal_error: {
     meaning: "A fault on Herald's side.",
     action: "Report the requestId: it identifies the request in Herald's logs.",
