@@ -1,7 +1,6 @@
 // Builds the Hono app: one error model, request ids, auth declared per path prefix, then the routes.
 import { consoleRoutes } from "@herald/console";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -12,6 +11,7 @@ import { DomainError, type ErrorCode, statusForCode } from "./errors.ts";
 import { metricsFor } from "./metrics/index.ts";
 import { accessLog } from "./middleware/access-log/index.ts";
 import { adminAuth } from "./middleware/admin-auth/index.ts";
+import { bodyReader } from "./middleware/body-reader/index.ts";
 import { httpMetrics } from "./middleware/http-metrics/index.ts";
 import { licenseAuth } from "./middleware/license-auth/index.ts";
 import { sessionAuth } from "./middleware/session-auth/index.ts";
@@ -56,11 +56,10 @@ export function createApp(ctx: AppContext): HeraldApp {
   app.use("*", httpMetrics({ metrics: metricsFor(ctx) }));
   app.use(
     "/v1/*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new DomainError("payload_too_large", `Request body is larger than ${MAX_BODY_BYTES} bytes.`);
-      },
+    bodyReader({
+      maxBytes: MAX_BODY_BYTES,
+      tooLarge: () =>
+        new DomainError("payload_too_large", `Request body is larger than ${MAX_BODY_BYTES} bytes.`),
     }),
   );
 

@@ -76,6 +76,66 @@ export async function insertMessages(sql: Queryable, messages: NewMessage[]): Pr
   return ids;
 }
 
+export interface UnrefusableMessage extends NewMessage {
+  /** Counted in the tenant's monthly usage and daily statistics (connection tests are not). */
+  metered: boolean;
+}
+
+/**
+ * Group commit of messages that no quota can refuse (the plan has no monthly limit or bills
+ * overage; connection tests), in ONE statement: the insert (skipping taken idempotency keys), the
+ * monthly and daily usage of what was inserted, and the channels marked as having work. One
+ * round trip and one fixed prepared statement whatever the batch size (arrays, not a VALUES list;
+ * `metered` travels as 1/0: postgres.js types a JS array by its first element, so booleans would be
+ * sent as bool, not bool[]).
+ * The channel update locks the channel row after the insert, as in insertMessages. Returns the
+ * ids inserted.
+ */
+export async function enqueueUnrefusable(
+  sql: Queryable,
+  params: { messages: UnrefusableMessage[]; month: string; day: string },
+): Promise<Set<string>> {
+  const ms = params.messages;
+  if (ms.length === 0) return new Set();
+  const rows = await sql<{ id: string }[]>`
+    WITH input AS (
+      SELECT * FROM unnest(
+        ${ms.map((m) => m.id)}::text[], ${ms.map((m) => m.tenantId)}::text[], ${ms.map((m) => m.instanceId)}::text[],
+        ${ms.map((m) => m.webhookId)}::text[], ${ms.map((m) => m.channelId)}::bigint[],
+        ${ms.map((m) => m.bindingKeyId)}::text[], ${ms.map((m) => m.payload)}::text[],
+        ${ms.map((m) => m.payloadBytes)}::int[], ${ms.map((m) => m.source)}::text[],
+        ${ms.map((m) => m.idempotencyKey)}::text[],
+        ${ms.map((m) => (m.requestHash ? Buffer.from(m.requestHash).toString("hex") : null))}::text[],
+        ${ms.map((m) => m.statusMessage)}::text[], ${ms.map((m) => (m.metered ? 1 : 0))}::int[]
+      ) WITH ORDINALITY AS i(id, tenant_id, instance_id, webhook_id, channel_id, binding_key_id, payload,
+                             payload_bytes, source, idempotency_key, request_hash, status_message, metered, ord)
+    ), ins AS (
+      INSERT INTO messages (id, tenant_id, instance_id, webhook_id, channel_id, binding_key_id, payload,
+                            payload_bytes, source, idempotency_key, request_hash, status_message, status)
+      SELECT id, tenant_id, instance_id, webhook_id, channel_id, binding_key_id, payload, payload_bytes, source,
+             idempotency_key, decode(request_hash, 'hex'), status_message, 'queued'
+      FROM input ORDER BY ord
+      ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+      RETURNING id, channel_id
+    ), counted AS (
+      SELECT i.tenant_id, i.instance_id, count(*)::int AS n
+      FROM ins JOIN input i USING (id) WHERE i.metered = 1 GROUP BY i.tenant_id, i.instance_id
+    ), monthly AS (
+      INSERT INTO usage_monthly AS u (tenant_id, month, messages)
+      SELECT tenant_id, ${params.month}::date, sum(n)::int FROM counted GROUP BY tenant_id ORDER BY tenant_id
+      ON CONFLICT (tenant_id, month) DO UPDATE SET messages = u.messages + EXCLUDED.messages
+    ), daily AS (
+      INSERT INTO usage_daily AS d (tenant_id, instance_id, day, messages_accepted, messages_sent, messages_failed,
+                                    messages_throttled, webhooks_added)
+      SELECT tenant_id, instance_id, ${params.day}::date, n, 0, 0, 0, 0 FROM counted ORDER BY tenant_id, instance_id
+      ON CONFLICT (tenant_id, instance_id, day) DO UPDATE SET messages_accepted = d.messages_accepted + EXCLUDED.messages_accepted
+    ), ready AS (
+      UPDATE channels SET ready_at = COALESCE(ready_at, now()) WHERE id IN (SELECT channel_id FROM ins)
+    )
+    SELECT id FROM ins`;
+  return new Set(rows.map((r) => r.id));
+}
+
 export async function getMessage(sql: Queryable, params: { tenantId: string; messageId: string }) {
   const [row] = await sql<MessageRow[]>`
     SELECT ${columns(sql)} FROM messages m JOIN channels c ON c.id = m.channel_id

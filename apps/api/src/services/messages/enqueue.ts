@@ -1,9 +1,11 @@
-// Group commit for sendMessage: requests that arrive together share one transaction, so the
-// durable insert costs one round trip per batch instead of one per message. Each message still
-// gets its own race-free quota decision (a conditional upsert per message, pipelined).
+// Group commit for sendMessage: requests that arrive together are stored together. Messages no
+// quota can refuse go in one statement per batch (one round trip); messages under a monthly limit
+// share one transaction in which each gets its own race-free quota decision (a conditional upsert
+// per message, pipelined).
 import { checkQuota } from "@herald/core";
 import {
   addUsage,
+  enqueueUnrefusable,
   insertMessages,
   type NewMessage,
   returnMonthlyMessages,
@@ -32,6 +34,9 @@ interface Pending {
 
 const MAX_BATCH = 256;
 
+/** Under a monthly limit that can refuse it (a limited plan without overage billing, not a connection test). */
+const isLimited = (p: Pending) => p.request.countsAgainstQuota && p.request.monthlyLimit !== null;
+
 export class Enqueuer {
   private pending: Pending[] = [];
   private flushing = false;
@@ -51,16 +56,12 @@ export class Enqueuer {
   private async flush(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, MAX_BATCH);
-      try {
-        await this.commit(batch);
-      } catch (error) {
-        // One bad row must not fail its neighbours: retry them one by one, so only the culprit fails.
-        if (batch.length === 1) {
-          for (const p of batch) p.reject(error);
-        } else {
-          for (const p of batch) await this.commit([p]).catch((e: unknown) => p.reject(e));
-        }
-      }
+      const limited = batch.filter(isLimited);
+      const unrefusable = batch.filter((p) => !isLimited(p));
+      await Promise.all([
+        this.settle(unrefusable, (b) => this.commitUnrefusable(b)),
+        this.settle(limited, (b) => this.commitLimited(b)),
+      ]);
     }
     this.flushing = false;
     this.ctx.signals.workQueued();
@@ -72,40 +73,51 @@ export class Enqueuer {
     }
   }
 
-  private async commit(batch: Pending[]): Promise<void> {
+  /** Commits a batch all or nothing; if it fails, retries its requests one by one so only the culprit fails. */
+  private async settle(batch: Pending[], commit: (batch: Pending[]) => Promise<void>): Promise<void> {
+    if (batch.length === 0) return;
+    try {
+      await commit(batch);
+    } catch (error) {
+      if (batch.length === 1) {
+        for (const p of batch) p.reject(error);
+      } else {
+        for (const p of batch) await commit([p]).catch((e: unknown) => p.reject(e));
+      }
+    }
+  }
+
+  /** Messages no quota can refuse: one statement for the whole batch. */
+  private async commitUnrefusable(batch: Pending[]): Promise<void> {
+    const now = this.ctx.clock.now();
+    const inserted = await enqueueUnrefusable(this.ctx.sql, {
+      messages: batch.map((p) => ({ ...p.request.message, metered: p.request.countsAgainstQuota })),
+      month: utcMonth(now),
+      day: utcDay(now),
+    });
+    metricsFor(this.ctx).countMessages("accepted", inserted.size);
+    for (const p of batch)
+      p.resolve({ outcome: inserted.has(p.request.message.id) ? "queued" : "duplicate" });
+  }
+
+  /** Messages under a monthly limit: one race-free quota decision each, in arrival order, in one transaction. */
+  private async commitLimited(batch: Pending[]): Promise<void> {
     const now = this.ctx.clock.now();
     const month = utcMonth(now);
     const day = utcDay(now);
     const resetsOn = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
     const settled = await (this.ctx.sql as Sql).begin(async (tx) => {
-      // One quota decision per message, in arrival order, pipelined in this transaction.
-      // A limited plan needs one conditional decision per message, in arrival order; messages that
-      // cannot be refused (no limit, overage billed, connection tests) are counted in one upsert per tenant.
-      const limited = (p: Pending) => p.request.countsAgainstQuota && p.request.monthlyLimit !== null;
-      const unlimitedCounts = new Map<string, number>();
-      for (const p of batch) {
-        if (!limited(p) && p.request.countsAgainstQuota) {
-          const tenantId = p.request.message.tenantId;
-          unlimitedCounts.set(tenantId, (unlimitedCounts.get(tenantId) ?? 0) + 1);
-        }
-      }
-      const [decisions] = await Promise.all([
-        Promise.all(
-          batch.map((p) =>
-            limited(p)
-              ? takeMonthlyMessages(tx, {
-                  tenantId: p.request.message.tenantId,
-                  month,
-                  amount: 1,
-                  limit: p.request.monthlyLimit,
-                })
-              : Promise.resolve(0),
-          ),
+      // One conditional decision per message, in arrival order, pipelined in this transaction.
+      const decisions = await Promise.all(
+        batch.map((p) =>
+          takeMonthlyMessages(tx, {
+            tenantId: p.request.message.tenantId,
+            month,
+            amount: 1,
+            limit: p.request.monthlyLimit,
+          }),
         ),
-        ...[...unlimitedCounts].map(([tenantId, amount]) =>
-          takeMonthlyMessages(tx, { tenantId, month, amount, limit: null }),
-        ),
-      ]);
+      );
       const admitted = batch.filter((_, i) => decisions[i] !== null);
       const inserted = await insertMessages(
         tx,
@@ -113,14 +125,12 @@ export class Enqueuer {
       );
       const duplicates = admitted.filter((p) => !inserted.has(p.request.message.id));
       for (const p of duplicates) {
-        if (p.request.countsAgainstQuota) {
-          await returnMonthlyMessages(tx, { tenantId: p.request.message.tenantId, month, amount: 1 });
-        }
+        await returnMonthlyMessages(tx, { tenantId: p.request.message.tenantId, month, amount: 1 });
       }
       await addUsage(
         tx,
         admitted
-          .filter((p) => inserted.has(p.request.message.id) && p.request.countsAgainstQuota)
+          .filter((p) => inserted.has(p.request.message.id))
           .map((p) => ({
             tenantId: p.request.message.tenantId,
             instanceId: p.request.message.instanceId,

@@ -1,0 +1,187 @@
+// Shared pieces of the benchmarks: child processes, the load generator, Herald started as its own
+// process, its kernel-reported CPU and memory, a clean benchmark database and a tenant to load.
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { Herald } from "@herald/sdk";
+import postgres from "postgres";
+
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const { BENCH_DATABASE_URL, BENCH_SECONDS } = process.env;
+export const DB_URL = BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/herald_bench";
+export const SECONDS = Number(BENCH_SECONDS ?? 6);
+export const ADMIN = "bench-admin-token-0123456789abcdef";
+export const SECRET = "bench-secret-0123456789abcdef0123456789abcdef";
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  statuses: Record<string, number>;
+  rps: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+export function node(
+  args: string[],
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, "--import", "tsx", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+export function firstJsonLine<T>(child: ChildProcess, match: RegExp, timeoutMs = 90_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `timed out waiting for ${match} from ${child.spawnargs.slice(3).join(" ").slice(0, 120)}:\n${out}`,
+          ),
+        ),
+      timeoutMs,
+    );
+    let done = false;
+    // Stays attached after the match, so a chatty child never blocks on a full pipe.
+    const onData = (d: Buffer) => {
+      if (done) return;
+      out += d.toString();
+      for (const line of out.split("\n")) {
+        if (match.test(line)) {
+          clearTimeout(timer);
+          done = true;
+          resolve(JSON.parse(line.slice(line.indexOf("{"))) as T);
+          return;
+        }
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", (d: Buffer) => {
+      if (!done) out += d.toString();
+    });
+    child.once("exit", (code) => {
+      if (!done) reject(new Error(`exited ${code}:\n${out}`));
+    });
+  });
+}
+
+export async function load(spec: Record<string, unknown>): Promise<LoadResult> {
+  const child = node([
+    "bench/load.ts",
+    JSON.stringify({ durationMs: SECONDS * 1000, warmupMs: 1500, connections: 50, ...spec }),
+  ]);
+  return firstJsonLine<LoadResult>(child, /"rps"/, (SECONDS + 60) * 1000);
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === "object" && address ? address.port : 0;
+}
+
+/** Herald's api entry as its own process; `nodeArgs` such as --cpu-prof go to node. */
+export async function startHerald(env: Record<string, string>, nodeArgs: string[] = []) {
+  const port = await freePort();
+  const child = node(
+    ["apps/api/src/main.ts"],
+    {
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      HERALD_SECRET: SECRET,
+      HERALD_ADMIN_TOKEN: ADMIN,
+      HERALD_WEBHOOK_HOSTS: "127.0.0.1",
+      HERALD_LOG_LEVEL: "warn",
+      ...env,
+    },
+    nodeArgs,
+  );
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    output = (output + d.toString()).slice(-4000);
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    output = (output + d.toString()).slice(-4000);
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const ready = await fetch(`${baseUrl}/readyz`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ready) break;
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`Herald did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    child,
+    baseUrl,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+/** Kernel-reported peak resident set size (VmHWM) and CPU ticks of a process. */
+export function procStats(pid: number) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  const ticks = Number(stat[11] ?? 0) + Number(stat[12] ?? 0); // utime + stime
+  return { peakRssMb: Math.round(hwm), cpuTicks: ticks };
+}
+
+export async function resetDatabase() {
+  const target = new URL(DB_URL);
+  const name = target.pathname.slice(1);
+  const admin = postgres({
+    host: target.hostname,
+    port: Number(target.port || 5432),
+    username: "postgres",
+    database: "postgres",
+    max: 1,
+    onnotice: () => {},
+  });
+  const [exists] = await admin`SELECT 1 AS one FROM pg_database WHERE datname = ${name}`;
+  if (!exists) await admin.unsafe(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const sql = postgres(DB_URL, { max: 1, onnotice: () => {} });
+  await sql.unsafe("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;");
+  await sql.end();
+}
+
+export async function tenant(baseUrl: string, webhookUrls: string[]) {
+  const consoleClient = new Herald({ baseUrl });
+  const { tenantId, instanceId } = await consoleClient.signup({
+    email: `bench-${Date.now()}-${Math.random()}@example.com`,
+    password: "bench password 123",
+    organization: "Bench",
+  });
+  const res = await fetch(`${baseUrl}/admin/v1/tenants/${tenantId}/plan`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+    body: JSON.stringify({ plan: "unlimited" }),
+  });
+  if (res.status !== 204) throw new Error(`plan: ${res.status}`);
+  const key = await consoleClient.createBindingKey(instanceId, "bench");
+  const webhookIds: string[] = [];
+  for (let i = 0; i < webhookUrls.length; i += 50) {
+    const chunk = webhookUrls.slice(i, i + 50);
+    const created = await Promise.all(
+      chunk.map((url, j) => consoleClient.createWebhook(instanceId, { name: `ch ${i + j}`, url })),
+    );
+    webhookIds.push(...created.map((w) => w.webhookId));
+  }
+  return { tenantId, licenseKey: key.licenseKey, licenseSecret: key.licenseSecret, webhookIds };
+}
