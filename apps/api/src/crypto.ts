@@ -4,6 +4,7 @@ import {
   createDecipheriv,
   createHash,
   createHmac,
+  hash,
   hkdfSync,
   randomBytes,
   scrypt as scryptCb,
@@ -71,7 +72,7 @@ export function createKeyring(secret: string, previousSecret?: string): Keyring 
 
 /** License secrets are 256-bit random values, so a fast hash is enough (no password stretching needed). */
 export function hashLicenseSecret(secret: string): Buffer {
-  return createHash("sha256").update(secret, "utf8").digest();
+  return hash("sha256", secret, "buffer");
 }
 
 export function sameHash(a: Uint8Array, b: Uint8Array): boolean {
@@ -79,7 +80,7 @@ export function sameHash(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 export function requestHash(parts: unknown): Buffer {
-  return createHash("sha256").update(JSON.stringify(parts)).digest();
+  return hash("sha256", JSON.stringify(parts), "buffer");
 }
 
 const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };

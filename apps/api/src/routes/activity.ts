@@ -102,6 +102,8 @@ const validateRoute = createRoute({
   path: "/v1/licenses/validate",
   operationId: "validateLicense",
   summary: "Validate a LicenseKey/LicenseSecret pair",
+  description:
+    "Answers whether the binding key is valid, for which tenant and instance, and the quota. Keys are cached for at most 5 s (a revoked key stops working within 5 s on every replica); the quota figures are at most 1 s old.",
   tags: ["Activity"],
   request: {
     body: {

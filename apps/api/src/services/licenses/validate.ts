@@ -2,20 +2,54 @@ import { getMonthlyMessages, webhookCounts } from "@herald/db";
 import { type AppContext, utcMonth } from "../../context.ts";
 import { authenticateLicense, LicenseError } from "./authenticate.ts";
 
+/**
+ * The quota figures in a validation answer are read at most this long ago. Platforms validate a
+ * key at every start of every app instance (and some on every call); one read per tenant per
+ * second, shared by concurrent callers, keeps that off the database.
+ */
+export const QUOTA_SNAPSHOT_TTL_MS = 1_000;
+
+interface QuotaSnapshot {
+  messagesThisMonth: number;
+  webhooks: number;
+}
+const snapshots = new WeakMap<AppContext, Map<string, { at: number; value: Promise<QuotaSnapshot> }>>();
+
+function quotaSnapshot(ctx: AppContext, tenantId: string, month: string): Promise<QuotaSnapshot> {
+  let entries = snapshots.get(ctx);
+  if (!entries) {
+    entries = new Map();
+    snapshots.set(ctx, entries);
+  }
+  const key = `${tenantId}/${month}`;
+  const hit = entries.get(key);
+  if (hit && Date.now() - hit.at < QUOTA_SNAPSHOT_TTL_MS) return hit.value;
+  const value = Promise.all([
+    getMonthlyMessages(ctx.sql, { tenantId, month }),
+    webhookCounts(ctx.sql, { tenantId }),
+  ]).then(([messagesThisMonth, webhooks]) => ({ messagesThisMonth, webhooks: webhooks.registered }));
+  if (entries.size >= 10_000) entries.clear();
+  entries.set(key, { at: Date.now(), value });
+  // A failed read is not remembered: the next caller tries again.
+  value.catch(() => entries.delete(key));
+  return value;
+}
+
 export async function validateLicense(ctx: AppContext, licenseKey: string, licenseSecret: string) {
   try {
     const license = await authenticateLicense(ctx, licenseKey, licenseSecret);
-    const [messagesThisMonth, webhooks] = await Promise.all([
-      getMonthlyMessages(ctx.sql, { tenantId: license.tenantId, month: utcMonth(ctx.clock.now()) }),
-      webhookCounts(ctx.sql, { tenantId: license.tenantId }),
-    ]);
+    const { messagesThisMonth, webhooks } = await quotaSnapshot(
+      ctx,
+      license.tenantId,
+      utcMonth(ctx.clock.now()),
+    );
     return {
       valid: true as const,
       tenant: { id: license.tenantId, name: license.tenantName },
       instance: { id: license.instanceId, name: license.instanceName },
       plan: license.plan,
       quota: {
-        webhooks: { used: webhooks.registered, limit: license.webhookLimit },
+        webhooks: { used: webhooks, limit: license.webhookLimit },
         messagesThisMonth: { used: messagesThisMonth, limit: license.monthlyMessageLimit },
         trialEndsAt: license.trialEndsAt?.toISOString() ?? null,
       },
