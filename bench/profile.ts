@@ -82,7 +82,7 @@ function topFrames(dir: string, n: number, inclusiveOf: RegExp): { self: string[
 
 const profileDir = mkdtempSync(join(tmpdir(), "herald-prof-"));
 if (engine === "postgres") await resetDatabase();
-const env =
+const env: Record<string, string> =
   engine === "postgres"
     ? { DATABASE_URL: DB_URL, HERALD_WORKER: "off" }
     : { HERALD_DATA_DIR: mkdtempSync(join(tmpdir(), "herald-prof-data-")), HERALD_WORKER: "off" };

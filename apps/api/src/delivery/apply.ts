@@ -8,6 +8,7 @@ import {
   type ErrorLogEntry,
   failQueuedMessages,
   insertErrorLog,
+  type OutcomeWithUsage,
   recordMessageOutcome,
   type Sql,
   setChannelHealth,
@@ -135,23 +136,65 @@ export async function applyDecision(
     await insertErrorLog(tx, log);
     await addUsage(tx, usage);
   });
-  countOutcome(ctx, message, decision, usage);
+  countOutcome(
+    ctx,
+    message,
+    decision,
+    usage.map((u) => u.counter),
+  );
   for (const w of disabledWebhooks) forgetWebhook(ctx, w.tenantId, w.id);
   return { finishedMessageIds: finished };
 }
 
+/**
+ * The decision as a plain outcome the worker can batch with other channels' (recordOutcomes), or
+ * null when it needs applyDecision's transaction: a channel health change or an error log entry.
+ */
+export function plainOutcome(params: {
+  message: DueMessage;
+  decision: DeliveryDecision;
+  httpStatus: number | null;
+  previousBadRequests: number;
+}): OutcomeWithUsage | null {
+  const { message, decision } = params;
+  const c = decision.channel;
+  const channelUnchanged =
+    c.action === "none" || (c.action === "reset_bad_requests" && params.previousBadRequests === 0);
+  if (!channelUnchanged || decision.errorLog) return null;
+  const m = decision.message;
+  const metered = message.source !== CONNECTION_TEST_SOURCE;
+  const counter =
+    !metered || m.action === "retry"
+      ? null
+      : m.action === "delivered"
+        ? "messagesSent"
+        : m.action === "fail"
+          ? "messagesFailed"
+          : "messagesThrottled";
+  return {
+    id: message.id,
+    tenantId: message.tenantId,
+    instanceId: message.instanceId,
+    status: m.action === "delivered" ? "delivered" : m.action === "fail" ? "failed" : "queued",
+    statusMessage: decision.userMessage,
+    lastHttpStatus: params.httpStatus,
+    dueAt: m.action === "retry" ? new Date(m.atMs) : undefined,
+    counter,
+  };
+}
+
 /** Prometheus counters, after the commit so a rolled-back decision counts nothing. */
-function countOutcome(
+export function countOutcome(
   ctx: AppContext,
   message: DueMessage,
   decision: DeliveryDecision,
-  usage: UsageIncrement[],
+  counters: readonly UsageIncrement["counter"][],
 ) {
   const metrics = metricsFor(ctx);
-  // The usage increments already hold every finished message, including those failed with a disabled channel.
-  for (const u of usage) {
-    if (u.counter === "messagesSent") metrics.countMessages("delivered");
-    else if (u.counter === "messagesFailed") metrics.countMessages("failed");
+  // The usage counters already hold every finished message, including those failed with a disabled channel.
+  for (const counter of counters) {
+    if (counter === "messagesSent") metrics.countMessages("delivered");
+    else if (counter === "messagesFailed") metrics.countMessages("failed");
   }
   const action = decision.message.action;
   if (action === "delivered") metrics.observeDelivery("delivered", message.createdAt);

@@ -21,19 +21,23 @@ import {
   dueMessages,
   loadSends,
   nextWakeAt,
+  type OutcomeWithUsage,
   pruneRateCounters,
   pruneSends,
   purgeMessageBodies,
   recordMessageOutcome,
+  recordOutcomes,
   releaseChannel,
-  reserveSend,
-  settleSendSlot,
+  reserveSends,
+  type SendReservation,
+  settleSendSlots,
   sweepStrandedChannels,
 } from "@herald/db";
 import { type AppContext, utcDay } from "../context.ts";
 import { databaseFault, reportDiskFull } from "../db-faults.ts";
 import { metricsFor } from "../metrics/index.ts";
-import { applyDecision } from "./apply.ts";
+import { applyDecision, countOutcome, plainOutcome } from "./apply.ts";
+import { Batcher } from "./batcher.ts";
 import { createPoster, type Poster } from "./poster.ts";
 
 export interface WorkerOptions {
@@ -63,6 +67,10 @@ export class DeliveryWorker {
   private lastHousekeeping = 0;
   private unlisten: (() => Promise<void>) | undefined;
   private readonly onWork = () => this.wake();
+  // The statements every send makes, batched across this worker's concurrent channel tasks.
+  private readonly reservations: Batcher<SendReservation, { atMs: number; slotId: string | null } | null>;
+  private readonly settlements: Batcher<string, number>;
+  private readonly outcomes: Batcher<OutcomeWithUsage, undefined>;
 
   constructor(
     private readonly ctx: AppContext,
@@ -77,6 +85,14 @@ export class DeliveryWorker {
       timeoutMs: ctx.config.sendTimeoutMs,
       allowedHosts: ctx.config.webhookHosts,
       connections: 32,
+    });
+    this.reservations = new Batcher((items) =>
+      reserveSends(ctx.sql, { owner: this.owner, leaseMs: this.leaseMs, items }),
+    );
+    this.settlements = new Batcher((slotIds) => settleSendSlots(ctx.sql, { slotIds }));
+    this.outcomes = new Batcher(async (outcomes) => {
+      await recordOutcomes(ctx.sql, { outcomes, day: utcDay(ctx.clock.now()) });
+      return outcomes.map(() => undefined);
     });
   }
 
@@ -207,17 +223,14 @@ export class DeliveryWorker {
               await delay(at - now());
             }
           }
-          const reserved = await reserveSend(this.ctx.sql, {
+          const reserved = await this.reservations.submit({
             channelId: channel.id,
             messageId: message.id,
             record: windowMs > 0,
-            owner: this.owner,
-            leaseMs: this.leaseMs,
           });
           if (reserved === null) return; // lease lost: another worker serves this channel now
           const outcome = await this.deliver(channel, message, badRequests);
-          if (reserved.slotId !== null)
-            sends.push(await settleSendSlot(this.ctx.sql, { slotId: reserved.slotId }));
+          if (reserved.slotId !== null) sends.push(await this.settlements.submit(reserved.slotId));
           badRequests = outcome.badRequests;
           sent++;
           if (outcome.pauseUntil !== null) {
@@ -257,6 +270,14 @@ export class DeliveryWorker {
     });
     const httpStatus = answer.type === "response" ? answer.status : null;
     const teamsText = "text" in classification ? classification.text : null;
+    const plain = plainOutcome({ message, decision, httpStatus, previousBadRequests: badRequests });
+    if (plain) {
+      // The common case (delivered, or a plain retry): one statement shared with other channels.
+      await this.outcomes.submit(plain);
+      countOutcome(this.ctx, message, decision, plain.counter ? [plain.counter] : []);
+      if (plain.status !== "queued") this.ctx.signals.messageFinished(message.id);
+      return { badRequests, pauseUntil: null, disabled: false };
+    }
     const applied = await applyDecision(this.ctx, {
       channelId: channel.id,
       message,

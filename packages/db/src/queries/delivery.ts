@@ -221,3 +221,131 @@ export async function queueStats(sql: Queryable) {
     SELECT count(*)::int AS queued, min(created_at) AS oldest_queued_at FROM messages WHERE status = 'queued'`;
   return row ?? { queued: 0, oldestQueuedAt: null };
 }
+
+export interface SendReservation {
+  channelId: string;
+  messageId: string;
+  /** Record a send slot (the channel has rate windows). */
+  record: boolean;
+}
+
+/**
+ * reserveSend for many channels at once (one statement; the delivery worker batches the
+ * reservations of its concurrent channel tasks). Same rules per item: the lease is extended only
+ * if this owner still holds it, and only then are the slot and the attempt recorded. Answers in
+ * the order given; null where the lease was lost.
+ */
+export async function reserveSends(
+  sql: Queryable,
+  params: { owner: string; leaseMs: number; items: SendReservation[] },
+): Promise<({ atMs: number; slotId: string | null } | null)[]> {
+  const items = params.items;
+  if (items.length === 0) return [];
+  const rows = await sql<{ ord: string; leased: boolean; slotId: string | null; ms: string | null }[]>`
+    WITH r AS (
+      SELECT * FROM unnest(${items.map((i) => i.channelId)}::bigint[], ${items.map((i) => i.messageId)}::text[],
+                           ${items.map((i) => (i.record ? 1 : 0))}::int[])
+        WITH ORDINALITY AS r(channel_id, message_id, record, ord)
+    ), lease AS (
+      UPDATE channels c SET locked_until = clock_timestamp() + ${params.leaseMs} * interval '1 millisecond'
+      WHERE c.id IN (
+        -- Locked in id order, as every multi-channel statement does, so two batches never deadlock.
+        SELECT id FROM channels WHERE id IN (SELECT channel_id FROM r) AND lock_owner = ${params.owner}
+        ORDER BY id FOR UPDATE)
+      RETURNING c.id
+    ), slot AS (
+      INSERT INTO channel_sends (channel_id, sent_at)
+      SELECT r.channel_id, clock_timestamp() FROM r JOIN lease ON lease.id = r.channel_id WHERE r.record = 1
+      RETURNING id, channel_id, sent_at
+    ), attempt AS (
+      UPDATE messages m SET attempts = m.attempts + 1, last_attempt_at = clock_timestamp()
+      FROM r JOIN lease ON lease.id = r.channel_id WHERE m.id = r.message_id
+      RETURNING m.id, m.last_attempt_at
+    )
+    SELECT r.ord::text AS ord, (lease.id IS NOT NULL) AS leased, slot.id::text AS slot_id,
+      (extract(epoch FROM COALESCE(slot.sent_at, attempt.last_attempt_at)) * 1000)::bigint::text AS ms
+    FROM r LEFT JOIN lease ON lease.id = r.channel_id
+      LEFT JOIN slot ON slot.channel_id = r.channel_id AND r.record = 1
+      LEFT JOIN attempt ON attempt.id = r.message_id
+    ORDER BY r.ord`;
+  return rows.map((row) =>
+    row.leased && row.ms !== null ? { atMs: Number(row.ms), slotId: row.slotId } : null,
+  );
+}
+
+/** settleSendSlot for many slots at once; answers each slot's time, in the order given. */
+export async function settleSendSlots(sql: Queryable, params: { slotIds: string[] }): Promise<number[]> {
+  if (params.slotIds.length === 0) return [];
+  const rows = await sql<{ id: string; ms: string }[]>`
+    UPDATE channel_sends SET sent_at = clock_timestamp() WHERE id = ANY(${params.slotIds}::bigint[])
+    RETURNING id::text AS id, (extract(epoch FROM sent_at) * 1000)::bigint::text AS ms`;
+  const byId = new Map(rows.map((r) => [r.id, Number(r.ms)]));
+  return params.slotIds.map((id) => byId.get(id) ?? Date.now());
+}
+
+export interface OutcomeWithUsage extends MessageOutcome {
+  tenantId: string;
+  instanceId: string;
+  /** The usage counter this outcome adds one to, if any (connection tests add none). */
+  counter: "messagesSent" | "messagesFailed" | "messagesThrottled" | null;
+}
+
+/**
+ * Many messages' outcomes and their daily usage in one statement (the delivery worker batches the
+ * plain outcomes of its concurrent channel tasks: no channel health change, no error log entry).
+ */
+export async function recordOutcomes(
+  sql: Queryable,
+  params: { outcomes: OutcomeWithUsage[]; day: string },
+): Promise<void> {
+  const os = params.outcomes;
+  if (os.length === 0) return;
+  const usage = new Map<
+    string,
+    { tenantId: string; instanceId: string; sent: number; failed: number; throttled: number }
+  >();
+  for (const o of os) {
+    if (o.counter === null) continue;
+    const key = `${o.tenantId}|${o.instanceId}`;
+    const u = usage.get(key) ?? {
+      tenantId: o.tenantId,
+      instanceId: o.instanceId,
+      sent: 0,
+      failed: 0,
+      throttled: 0,
+    };
+    if (o.counter === "messagesSent") u.sent++;
+    else if (o.counter === "messagesFailed") u.failed++;
+    else u.throttled++;
+    usage.set(key, u);
+  }
+  const us = [...usage.values()];
+  await sql`
+    WITH o AS (
+      SELECT * FROM unnest(${os.map((o) => o.id)}::text[], ${os.map((o) => o.status)}::text[],
+                           ${os.map((o) => o.statusMessage)}::text[], ${os.map((o) => o.lastHttpStatus)}::int[],
+                           ${os.map((o) => o.dueAt?.toISOString() ?? null)}::text[])
+        AS o(id, status, status_message, last_http_status, due_at)
+    ), upd AS (
+      UPDATE messages m SET status = o.status, status_message = o.status_message, last_http_status = o.last_http_status,
+        due_at = COALESCE(o.due_at::timestamptz, m.due_at),
+        finished_at = CASE WHEN o.status = 'queued' THEN NULL ELSE clock_timestamp() END
+      FROM o WHERE m.id = o.id
+      RETURNING m.id
+    ), u AS (
+      SELECT * FROM unnest(${us.map((u) => u.tenantId)}::text[], ${us.map((u) => u.instanceId)}::text[],
+                           ${us.map((u) => u.sent)}::int[], ${us.map((u) => u.failed)}::int[],
+                           ${us.map((u) => u.throttled)}::int[])
+        AS u(tenant_id, instance_id, sent, failed, throttled)
+    ), daily AS (
+      INSERT INTO usage_daily AS d (tenant_id, instance_id, day, messages_accepted, messages_sent, messages_failed,
+                                    messages_throttled, webhooks_added)
+      SELECT tenant_id, instance_id, ${params.day}::date, 0, sent, failed, throttled, 0 FROM u
+      ORDER BY tenant_id, instance_id
+      ON CONFLICT (tenant_id, instance_id, day) DO UPDATE SET
+        messages_sent = d.messages_sent + EXCLUDED.messages_sent,
+        messages_failed = d.messages_failed + EXCLUDED.messages_failed,
+        messages_throttled = d.messages_throttled + EXCLUDED.messages_throttled
+    )
+    SELECT count(*) FROM upd`;
+}

@@ -130,7 +130,8 @@ export async function enqueueUnrefusable(
       SELECT tenant_id, instance_id, ${params.day}::date, n, 0, 0, 0, 0 FROM counted ORDER BY tenant_id, instance_id
       ON CONFLICT (tenant_id, instance_id, day) DO UPDATE SET messages_accepted = d.messages_accepted + EXCLUDED.messages_accepted
     ), ready AS (
-      UPDATE channels SET ready_at = COALESCE(ready_at, now()) WHERE id IN (SELECT channel_id FROM ins)
+      UPDATE channels SET ready_at = COALESCE(ready_at, now())
+      WHERE id IN (SELECT id FROM channels WHERE id IN (SELECT channel_id FROM ins) ORDER BY id FOR UPDATE)
     )
     SELECT id FROM ins`;
   return new Set(rows.map((r) => r.id));
