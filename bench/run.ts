@@ -28,7 +28,7 @@ import {
   tenant,
 } from "./lib.ts";
 
-const { BENCH_SKIP_USAGE, BENCH_ONLY } = process.env;
+const { BENCH_SKIP_USAGE, BENCH_ONLY, BENCH_PROFILE_DIR } = process.env;
 /** BENCH_ONLY=accept,delivery,legacy,usage runs only those parts (all by default). */
 const wanted = (part: string) => !BENCH_ONLY || BENCH_ONLY.split(",").includes(part);
 
@@ -208,13 +208,18 @@ async function main() {
       );
     }
     const before = sim.stats().delivered;
-    const worker = node(["apps/worker/src/main.ts"], {
-      DATABASE_URL: DB_URL,
-      HERALD_SECRET: SECRET,
-      HERALD_WEBHOOK_HOSTS: "127.0.0.1",
-      HERALD_LOG_LEVEL: "warn",
-      HERALD_WORKER_CONCURRENCY: "64",
-    });
+    const worker = node(
+      ["apps/worker/src/main.ts"],
+      {
+        DATABASE_URL: DB_URL,
+        HERALD_SECRET: SECRET,
+        HERALD_WEBHOOK_HOSTS: "127.0.0.1",
+        HERALD_LOG_LEVEL: "warn",
+        HERALD_WORKER_CONCURRENCY: process.env.BENCH_WORKER_CONCURRENCY ?? "64",
+      },
+      // BENCH_PROFILE_DIR=dir writes the worker's CPU profile there (node --cpu-prof).
+      BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${BENCH_PROFILE_DIR}`] : [],
+    );
     const deliveryStarted = performance.now();
     while (sim.stats().delivered - before < MESSAGES) {
       if (performance.now() - deliveryStarted > 180_000) break;
@@ -222,7 +227,9 @@ async function main() {
     }
     const delivered = sim.stats().delivered - before;
     const heraldRate = Math.round(delivered / ((performance.now() - deliveryStarted) / 1000));
+    const workerExited = new Promise((resolve) => worker.once("exit", resolve));
     worker.kill("SIGTERM");
+    await workerExited;
     await api.stop();
     const deliveryRatio = ratio(heraldRate, rawRate);
     results.delivery = {

@@ -18,7 +18,7 @@ import {
   type ClaimedChannel,
   claimChannels,
   type DueMessage,
-  dueMessages,
+  dueMessagesOf,
   loadSends,
   nextWakeAt,
   type OutcomeWithUsage,
@@ -27,7 +27,7 @@ import {
   purgeMessageBodies,
   recordMessageOutcome,
   recordOutcomes,
-  releaseChannel,
+  releaseChannels,
   reserveSends,
   type SendReservation,
   settleSendSlots,
@@ -71,6 +71,8 @@ export class DeliveryWorker {
   private readonly reservations: Batcher<SendReservation, { atMs: number; slotId: string | null } | null>;
   private readonly settlements: Batcher<string, number>;
   private readonly outcomes: Batcher<OutcomeWithUsage, undefined>;
+  private readonly dueLists: Batcher<string, DueMessage[]>;
+  private readonly releases: Batcher<{ channelId: string; notBefore: Date | null }, undefined>;
 
   constructor(
     private readonly ctx: AppContext,
@@ -90,6 +92,11 @@ export class DeliveryWorker {
       reserveSends(ctx.sql, { owner: this.owner, leaseMs: this.leaseMs, items }),
     );
     this.settlements = new Batcher((slotIds) => settleSendSlots(ctx.sql, { slotIds }));
+    this.dueLists = new Batcher((channelIds) => dueMessagesOf(ctx.sql, { channelIds, limit: 20 }));
+    this.releases = new Batcher(async (items) => {
+      await releaseChannels(ctx.sql, { owner: this.owner, items });
+      return items.map(() => undefined);
+    });
     this.outcomes = new Batcher(async (outcomes) => {
       await recordOutcomes(ctx.sql, { outcomes, day: utcDay(ctx.clock.now()) });
       return outcomes.map(() => undefined);
@@ -203,7 +210,7 @@ export class DeliveryWorker {
     try {
       work: while (this.running && (notBefore === null || notBefore <= now())) {
         notBefore = null;
-        const batch = await dueMessages(this.ctx.sql, { channelId: channel.id, limit: 20 });
+        const batch = await this.dueLists.submit(channel.id);
         if (batch.length === 0) break;
         for (const message of batch) {
           if (!this.running) break work;
@@ -242,9 +249,8 @@ export class DeliveryWorker {
         }
       }
     } finally {
-      await releaseChannel(this.ctx.sql, {
+      await this.releases.submit({
         channelId: channel.id,
-        owner: this.owner,
         notBefore: notBefore === null ? null : new Date(notBefore),
       });
     }

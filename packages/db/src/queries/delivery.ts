@@ -349,3 +349,57 @@ export async function recordOutcomes(
     )
     SELECT count(*) FROM upd`;
 }
+
+/** dueMessages for many channels in one statement; answers each channel's list, in the order given. */
+export async function dueMessagesOf(
+  sql: Queryable,
+  params: { channelIds: string[]; limit: number },
+): Promise<DueMessage[][]> {
+  if (params.channelIds.length === 0) return [];
+  const rows = await sql<(DueMessage & { ord: string })[]>`
+    SELECT c.ord::text AS ord, x.*
+    FROM unnest(${params.channelIds}::bigint[]) WITH ORDINALITY AS c(id, ord)
+    CROSS JOIN LATERAL (
+      SELECT m.id, m.tenant_id, m.instance_id, m.webhook_id, m.payload, m.attempts, m.created_at, m.source,
+             w.active AS webhook_active, (w.deleted_at IS NOT NULL) AS webhook_deleted, w.disabled_reason,
+             w.url_ciphertext, w.url_key_id
+      FROM messages m JOIN webhooks w ON w.id = m.webhook_id
+      WHERE m.channel_id = c.id AND m.status = 'queued' AND m.due_at <= clock_timestamp()
+      ORDER BY m.seq LIMIT ${params.limit}
+    ) x
+    ORDER BY c.ord`;
+  const lists: DueMessage[][] = params.channelIds.map(() => []);
+  for (const { ord, ...message } of rows) lists[Number(ord) - 1]?.push(message);
+  return lists;
+}
+
+/**
+ * releaseChannel for many channels in one transaction (locks taken in id order first, so the
+ * ready time is computed from a snapshot that includes every message committed before the lock:
+ * see releaseChannel). Channels this owner no longer holds are left alone.
+ */
+export async function releaseChannels(
+  sql: Sql,
+  params: { owner: string; items: { channelId: string; notBefore: Date | null }[] },
+): Promise<void> {
+  const items = params.items;
+  if (items.length === 0) return;
+  await sql.begin(async (tx) => {
+    const locked = await tx<{ id: string }[]>`
+      SELECT id::text AS id FROM channels
+      WHERE id = ANY(${items.map((i) => i.channelId)}::bigint[]) AND lock_owner = ${params.owner}
+      ORDER BY id FOR UPDATE`;
+    if (locked.length === 0) return;
+    const mine = new Set(locked.map((r) => r.id));
+    const held = items.filter((i) => mine.has(i.channelId));
+    await tx`
+      UPDATE channels c SET locked_until = NULL, lock_owner = NULL,
+        ready_at = (SELECT CASE WHEN min(m.due_at) IS NULL THEN NULL
+                       ELSE GREATEST(min(m.due_at), COALESCE(r.not_before::timestamptz, min(m.due_at)),
+                                     COALESCE(c.paused_until, min(m.due_at))) END
+                    FROM messages m WHERE m.channel_id = c.id AND m.status = 'queued')
+      FROM unnest(${held.map((i) => i.channelId)}::bigint[], ${held.map((i) => i.notBefore?.toISOString() ?? null)}::text[])
+        AS r(id, not_before)
+      WHERE c.id = r.id`;
+  });
+}
