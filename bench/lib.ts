@@ -1,7 +1,7 @@
 // Shared pieces of the benchmarks: child processes, the load generator, Herald started as its own
 // process, its kernel-reported CPU and memory, a clean benchmark database and a tenant to load.
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { Herald } from "@herald/sdk";
@@ -184,4 +184,21 @@ export async function tenant(baseUrl: string, webhookUrls: string[]) {
     webhookIds.push(...created.map((w) => w.webhookId));
   }
   return { tenantId, licenseKey: key.licenseKey, licenseSecret: key.licenseSecret, webhookIds };
+}
+
+export const TICKS_PER_SECOND = 100;
+
+/** CPU ticks (user + system) of every PostgreSQL server process on this machine. */
+export function postgresTicks(): number {
+  let ticks = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/comm`, "utf8").startsWith("postgres")) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      ticks += Number(stat[11] ?? 0) + Number(stat[12] ?? 0);
+    } catch {
+      // the process ended between the listing and the read
+    }
+  }
+  return ticks;
 }

@@ -6,26 +6,19 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTeamsSim } from "@herald/teams-sim";
-import { DB_URL, load, procStats, resetDatabase, startHerald, tenant } from "./lib.ts";
+import {
+  DB_URL,
+  load,
+  postgresTicks,
+  procStats,
+  resetDatabase,
+  startHerald,
+  TICKS_PER_SECOND,
+  tenant,
+} from "./lib.ts";
 
 const what = process.argv[2] === "validate" ? "validate" : "send";
 const engine = process.argv[3] === "embedded" ? "embedded" : "postgres";
-const TICKS_PER_SECOND = 100;
-
-/** CPU ticks (user + system) of every PostgreSQL server process on this machine. */
-function postgresTicks(): number {
-  let ticks = 0;
-  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (!readFileSync(`/proc/${pid}/comm`, "utf8").startsWith("postgres")) continue;
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-      ticks += Number(stat[11] ?? 0) + Number(stat[12] ?? 0);
-    } catch {
-      // the process ended between the listing and the read
-    }
-  }
-  return ticks;
-}
 
 interface ProfileNode {
   id: number;
