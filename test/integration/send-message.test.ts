@@ -48,6 +48,16 @@ describe("sendMessage end to end", () => {
     expect(status.status).toBe("delivered");
   });
 
+  it("validates a license sent in headers with an empty JSON body", async () => {
+    const res = await t.activity.raw("POST", "/v1/licenses/validate", undefined, {
+      "content-type": "application/json",
+      "x-license-key": t.licenseKey,
+      "x-license-secret": t.licenseSecret,
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ valid: true, tenant: { id: t.tenantId } });
+  });
+
   it("rejects wrong, revoked and missing licenses with license_invalid", async () => {
     const webhookId = await t.addWebhook(h.sim.legacyUrl());
     const wrong = h.client({ licenseKey: t.licenseKey, licenseSecret: "hs_wrong" });

@@ -85,6 +85,9 @@ describe("GET /v1/usage", () => {
     });
     const prod = await t.console.usage({ instanceId: second.id });
     expect(prod.total).toMatchObject({ messagesSent: 1, webhooks: 1, webhooksActive: 1 });
+    // Narrowed figures, but the quota is the account's: all 3 webhooks count against the limit.
+    expect(prod.quota.webhooks.used).toBe(3);
+    expect(developer.quota.webhooks.used).toBe(3);
 
     // Retention drops the bodies of finished messages; the statistics live in counters.
     await purgeMessageBodies(h.sql, { olderThan: new Date(Date.now() + 1000) });

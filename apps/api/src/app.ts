@@ -63,6 +63,13 @@ export function createApp(ctx: AppContext): HeraldApp {
     }),
   );
 
+  // The validation body is optional: an empty one, even labelled JSON, means "the credentials are
+  // in the headers", not malformed JSON.
+  app.use("/v1/licenses/validate", async (c, next) => {
+    if (c.req.method === "POST" && (await c.req.text()).trim() === "")
+      (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve("{}");
+    await next();
+  });
   app.use("/v1/messages", licenseAuth({ ctx }), keyThrottle({ ctx }));
   app.use("/v1/messages/*", licenseAuth({ ctx }), keyThrottle({ ctx }));
   for (const path of ["/v1/instances", "/v1/instances/*", "/v1/webhooks/*", "/v1/usage"]) {

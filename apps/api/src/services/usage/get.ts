@@ -41,21 +41,24 @@ export async function getUsage({
   const lastMonth = utcMonth(lastMonthDate);
   const nextMonth = utcMonth(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)));
   const scope = { tenantId, instanceId };
-  const [tenant, current, previous, total, webhooks, monthCounter, daily] = await Promise.all([
-    getTenant(ctx.sql, { tenantId }),
-    sumUsage(ctx.sql, { ...scope, from: thisMonth, to: nextMonth }),
-    sumUsage(ctx.sql, { ...scope, from: lastMonth, to: thisMonth }),
-    sumUsage(ctx.sql, scope),
-    webhookCounts(ctx.sql, scope),
-    getMonthlyMessages(ctx.sql, { tenantId, month: thisMonth }),
-    series === "daily"
-      ? dailyUsage(ctx.sql, {
-          ...scope,
-          from: utcDay(new Date(now.getTime() - 29 * 86_400_000)),
-          to: utcDay(new Date(now.getTime() + 86_400_000)),
-        })
-      : Promise.resolve(undefined),
-  ]);
+  const [tenant, current, previous, total, webhooks, accountWebhooks, monthCounter, daily] =
+    await Promise.all([
+      getTenant(ctx.sql, { tenantId }),
+      sumUsage(ctx.sql, { ...scope, from: thisMonth, to: nextMonth }),
+      sumUsage(ctx.sql, { ...scope, from: lastMonth, to: thisMonth }),
+      sumUsage(ctx.sql, scope),
+      webhookCounts(ctx.sql, scope),
+      // The quota is the account's, whatever instance the figures are narrowed to.
+      instanceId ? webhookCounts(ctx.sql, { tenantId }) : Promise.resolve(undefined),
+      getMonthlyMessages(ctx.sql, { tenantId, month: thisMonth }),
+      series === "daily"
+        ? dailyUsage(ctx.sql, {
+            ...scope,
+            from: utcDay(new Date(now.getTime() - 29 * 86_400_000)),
+            to: utcDay(new Date(now.getTime() + 86_400_000)),
+          })
+        : Promise.resolve(undefined),
+    ]);
   const plan = found(tenant, "tenant", tenantId).planDetails;
   return {
     thisMonth: { ...period(current, webhooks), from: thisMonth, to: nextMonth },
@@ -67,7 +70,7 @@ export async function getUsage({
     total: period(total, webhooks),
     quota: {
       plan: plan.name,
-      webhooks: { used: webhooks.registered, limit: plan.webhookLimit },
+      webhooks: { used: (accountWebhooks ?? webhooks).registered, limit: plan.webhookLimit },
       messagesThisMonth: {
         used: monthCounter,
         limit: plan.monthlyMessageLimit,
