@@ -33,11 +33,11 @@ import {
   settleSendSlots,
   sweepStrandedChannels,
 } from "@herald/db";
+import { Batcher } from "../batcher.ts";
 import { type AppContext, utcDay } from "../context.ts";
 import { databaseFault, reportDiskFull } from "../db-faults.ts";
 import { metricsFor } from "../metrics/index.ts";
 import { applyDecision, countOutcome, plainOutcome } from "./apply.ts";
-import { Batcher } from "./batcher.ts";
 import { createPoster, type Poster } from "./poster.ts";
 
 export interface WorkerOptions {

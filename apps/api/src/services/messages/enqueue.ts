@@ -1,7 +1,7 @@
-// Group commit for sendMessage: requests that arrive together are stored together. Messages no
-// quota can refuse go in one statement per batch (one round trip); messages under a monthly limit
-// share one transaction in which each gets its own race-free quota decision (a conditional upsert
-// per message, pipelined).
+// Group commit for sendMessage (a Batcher each): requests that arrive together are stored
+// together. Messages no quota can refuse go in one statement per batch (one round trip); messages
+// under a monthly limit share one transaction in which each gets its own race-free quota decision
+// (a conditional upsert per message, pipelined). Each committed batch wakes the workers.
 import { checkQuota } from "@herald/core";
 import {
   addUsage,
@@ -12,6 +12,7 @@ import {
   type Sql,
   takeMonthlyMessages,
 } from "@herald/db";
+import { Batcher } from "../../batcher.ts";
 import { type AppContext, utcDay, utcMonth } from "../../context.ts";
 import { DomainError } from "../../errors.ts";
 import { metricsFor } from "../../metrics/index.ts";
@@ -26,46 +27,32 @@ export interface EnqueueRequest {
 
 export type EnqueueResult = { outcome: "queued" } | { outcome: "duplicate" };
 
-interface Pending {
-  request: EnqueueRequest;
-  resolve: (result: EnqueueResult) => void;
-  reject: (error: unknown) => void;
-}
+/** A batch answers every request; a quota refusal is one request's answer, not the batch's failure. */
+type Settled = EnqueueResult | { outcome: "refused"; error: DomainError };
 
 const MAX_BATCH = 256;
 
 /** Under a monthly limit that can refuse it (a limited plan without overage billing, not a connection test). */
-const isLimited = (p: Pending) => p.request.countsAgainstQuota && p.request.monthlyLimit !== null;
+const isLimited = (r: EnqueueRequest) => r.countsAgainstQuota && r.monthlyLimit !== null;
 
 export class Enqueuer {
-  private pending: Pending[] = [];
-  private flushing = false;
+  private readonly unrefusable: Batcher<EnqueueRequest, Settled>;
+  private readonly limited: Batcher<EnqueueRequest, Settled>;
 
-  constructor(private readonly ctx: AppContext) {}
-
-  enqueue(request: EnqueueRequest): Promise<EnqueueResult> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ request, resolve, reject });
-      if (!this.flushing) {
-        this.flushing = true;
-        setImmediate(() => void this.flush());
-      }
-    });
+  constructor(private readonly ctx: AppContext) {
+    this.unrefusable = new Batcher((batch) => this.commitUnrefusable(batch), MAX_BATCH);
+    this.limited = new Batcher((batch) => this.commitLimited(batch), MAX_BATCH);
   }
 
-  private async flush(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, MAX_BATCH);
-      const limited = batch.filter(isLimited);
-      const unrefusable = batch.filter((p) => !isLimited(p));
-      await Promise.all([
-        this.settle(unrefusable, (b) => this.commitUnrefusable(b)),
-        this.settle(limited, (b) => this.commitLimited(b)),
-      ]);
-    }
-    this.flushing = false;
+  async enqueue(request: EnqueueRequest): Promise<EnqueueResult> {
+    const settled = await (isLimited(request) ? this.limited : this.unrefusable).submit(request);
+    if (settled.outcome === "refused") throw settled.error;
+    return settled;
+  }
+
+  /** New work is committed: wake this process's worker, and (NOTIFY) the workers of other processes. */
+  private announce(): void {
     this.ctx.signals.workQueued();
-    // Workers in other processes LISTEN for this; without it they would find the work by polling.
     if (this.ctx.engine === "postgres") {
       this.ctx.sql
         .notify("herald_work", "")
@@ -73,35 +60,21 @@ export class Enqueuer {
     }
   }
 
-  /** Commits a batch all or nothing; if it fails, retries its requests one by one so only the culprit fails. */
-  private async settle(batch: Pending[], commit: (batch: Pending[]) => Promise<void>): Promise<void> {
-    if (batch.length === 0) return;
-    try {
-      await commit(batch);
-    } catch (error) {
-      if (batch.length === 1) {
-        for (const p of batch) p.reject(error);
-      } else {
-        for (const p of batch) await commit([p]).catch((e: unknown) => p.reject(e));
-      }
-    }
-  }
-
   /** Messages no quota can refuse: one statement for the whole batch. */
-  private async commitUnrefusable(batch: Pending[]): Promise<void> {
+  private async commitUnrefusable(batch: EnqueueRequest[]): Promise<Settled[]> {
     const now = this.ctx.clock.now();
     const inserted = await enqueueUnrefusable(this.ctx.sql, {
-      messages: batch.map((p) => ({ ...p.request.message, metered: p.request.countsAgainstQuota })),
+      messages: batch.map((r) => ({ ...r.message, metered: r.countsAgainstQuota })),
       month: utcMonth(now),
       day: utcDay(now),
     });
     metricsFor(this.ctx).countMessages("accepted", inserted.size);
-    for (const p of batch)
-      p.resolve({ outcome: inserted.has(p.request.message.id) ? "queued" : "duplicate" });
+    if (inserted.size > 0) this.announce();
+    return batch.map((r) => ({ outcome: inserted.has(r.message.id) ? "queued" : "duplicate" }));
   }
 
   /** Messages under a monthly limit: one race-free quota decision each, in arrival order, in one transaction. */
-  private async commitLimited(batch: Pending[]): Promise<void> {
+  private async commitLimited(batch: EnqueueRequest[]): Promise<Settled[]> {
     const now = this.ctx.clock.now();
     const month = utcMonth(now);
     const day = utcDay(now);
@@ -109,31 +82,26 @@ export class Enqueuer {
     const settled = await (this.ctx.sql as Sql).begin(async (tx) => {
       // One conditional decision per message, in arrival order, pipelined in this transaction.
       const decisions = await Promise.all(
-        batch.map((p) =>
-          takeMonthlyMessages(tx, {
-            tenantId: p.request.message.tenantId,
-            month,
-            amount: 1,
-            limit: p.request.monthlyLimit,
-          }),
+        batch.map((r) =>
+          takeMonthlyMessages(tx, { tenantId: r.message.tenantId, month, amount: 1, limit: r.monthlyLimit }),
         ),
       );
       const admitted = batch.filter((_, i) => decisions[i] !== null);
       const inserted = await insertMessages(
         tx,
-        admitted.map((p) => p.request.message),
+        admitted.map((r) => r.message),
       );
-      const duplicates = admitted.filter((p) => !inserted.has(p.request.message.id));
-      for (const p of duplicates) {
-        await returnMonthlyMessages(tx, { tenantId: p.request.message.tenantId, month, amount: 1 });
+      const duplicates = admitted.filter((r) => !inserted.has(r.message.id));
+      for (const r of duplicates) {
+        await returnMonthlyMessages(tx, { tenantId: r.message.tenantId, month, amount: 1 });
       }
       await addUsage(
         tx,
         admitted
-          .filter((p) => inserted.has(p.request.message.id))
-          .map((p) => ({
-            tenantId: p.request.message.tenantId,
-            instanceId: p.request.message.instanceId,
+          .filter((r) => inserted.has(r.message.id))
+          .map((r) => ({
+            tenantId: r.message.tenantId,
+            instanceId: r.message.instanceId,
             day,
             counter: "messagesAccepted" as const,
             amount: 1,
@@ -142,18 +110,17 @@ export class Enqueuer {
       return { decisions, inserted };
     });
     metricsFor(this.ctx).countMessages("accepted", settled.inserted.size);
-    batch.forEach((p, i) => {
+    if (settled.inserted.size > 0) this.announce();
+    return batch.map((r, i): Settled => {
       if (settled.decisions[i] === null) {
-        const limit = p.request.monthlyLimit ?? 0;
-        const quota = checkQuota("messages", limit, limit, 1, p.request.planName, resetsOn.getTime());
-        p.reject(
-          new DomainError("quota_exhausted", quota.message, { used: limit, limit, plan: p.request.planName }),
-        );
-      } else if (settled.inserted.has(p.request.message.id)) {
-        p.resolve({ outcome: "queued" });
-      } else {
-        p.resolve({ outcome: "duplicate" });
+        const limit = r.monthlyLimit ?? 0;
+        const quota = checkQuota("messages", limit, limit, 1, r.planName, resetsOn.getTime());
+        return {
+          outcome: "refused",
+          error: new DomainError("quota_exhausted", quota.message, { used: limit, limit, plan: r.planName }),
+        };
       }
+      return { outcome: settled.inserted.has(r.message.id) ? "queued" : "duplicate" };
     });
   }
 }

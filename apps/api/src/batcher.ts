@@ -1,8 +1,8 @@
-// Group commit for the delivery worker's statements: concurrent channel tasks submit items
-// (a send reservation, a message outcome) and each awaits its own answer, while the database sees
-// one statement per batch. One batch runs at a time; what arrives meanwhile forms the next.
-// `run` must be one atomic statement: a failed batch is retried item by item, so that one bad item
-// fails alone and nothing is applied twice.
+// Group commit: concurrent callers submit items (a message to store, a send reservation, a
+// message outcome) and each awaits its own answer, while the database sees one statement (or one
+// transaction) per batch. One batch runs at a time; what arrives meanwhile forms the next.
+// `run` must be atomic: a failed batch is retried item by item, so that one bad item fails alone
+// and nothing is applied twice.
 
 interface Waiting<In, Out> {
   item: In;
