@@ -32,6 +32,8 @@ export async function applyDecision(
     teamsText: string | null;
     classification: string;
     previousBadRequests: number;
+    /** Count the attempt with the outcome (a channel without windows; see reserveSends). */
+    attempted?: boolean;
   },
 ): Promise<AppliedDecision> {
   const { channelId, message, decision } = params;
@@ -58,6 +60,7 @@ export async function applyDecision(
           status: "delivered",
           statusMessage: decision.userMessage,
           lastHttpStatus: params.httpStatus,
+          attempted: params.attempted,
         });
         count("messagesSent", message);
         finished.push(message.id);
@@ -70,6 +73,7 @@ export async function applyDecision(
           statusMessage: decision.userMessage,
           lastHttpStatus: params.httpStatus,
           dueAt: m.action === "retry" ? new Date(m.atMs) : undefined,
+          attempted: params.attempted,
         });
         if (m.action === "wait") count("messagesThrottled", message);
         break;
@@ -79,6 +83,7 @@ export async function applyDecision(
           status: "failed",
           statusMessage: decision.userMessage,
           lastHttpStatus: params.httpStatus,
+          attempted: params.attempted,
         });
         count("messagesFailed", message);
         finished.push(message.id);
@@ -155,6 +160,7 @@ export function plainOutcome(params: {
   decision: DeliveryDecision;
   httpStatus: number | null;
   previousBadRequests: number;
+  attempted: boolean;
 }): OutcomeWithUsage | null {
   const { message, decision } = params;
   const c = decision.channel;
@@ -179,6 +185,7 @@ export function plainOutcome(params: {
     statusMessage: decision.userMessage,
     lastHttpStatus: params.httpStatus,
     dueAt: m.action === "retry" ? new Date(m.atMs) : undefined,
+    attempted: params.attempted,
     counter,
   };
 }

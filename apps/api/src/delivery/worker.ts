@@ -257,7 +257,8 @@ export class DeliveryWorker {
             record: windowMs > 0,
           });
           if (reserved === null) return; // lease lost: another worker serves this channel now
-          const outcome = await this.deliver(channel, message, badRequests);
+          // Without windows the attempt is counted with the outcome (see reserveSends).
+          const outcome = await this.deliver(channel, message, badRequests, windowMs === 0);
           if (reserved.slotId !== null) sends.push(await this.settlements.submit(reserved.slotId));
           badRequests = outcome.badRequests;
           sent++;
@@ -277,7 +278,12 @@ export class DeliveryWorker {
     }
   }
 
-  private async deliver(channel: ClaimedChannel, message: DueMessage, badRequests: number) {
+  private async deliver(
+    channel: ClaimedChannel,
+    message: DueMessage,
+    badRequests: number,
+    attempted: boolean,
+  ) {
     const started = Date.now();
     const url = this.ctx.keys.decryptUrl(message.urlCiphertext, message.urlKeyId);
     const answer = message.payload
@@ -297,7 +303,13 @@ export class DeliveryWorker {
     });
     const httpStatus = answer.type === "response" ? answer.status : null;
     const teamsText = "text" in classification ? classification.text : null;
-    const plain = plainOutcome({ message, decision, httpStatus, previousBadRequests: badRequests });
+    const plain = plainOutcome({
+      message,
+      decision,
+      httpStatus,
+      previousBadRequests: badRequests,
+      attempted,
+    });
     if (plain) {
       // The common case (delivered, or a plain retry): one statement shared with other channels.
       await this.outcomes.submit(plain);
@@ -313,6 +325,7 @@ export class DeliveryWorker {
       teamsText,
       classification: classification.kind,
       previousBadRequests: badRequests,
+      attempted,
     });
     for (const id of applied.finishedMessageIds) this.ctx.signals.messageFinished(id);
     if (decision.errorLog) {

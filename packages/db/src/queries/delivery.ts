@@ -66,71 +66,22 @@ export interface DueMessage {
   source: string | null;
 }
 
-/** The channel's queued messages that are due, oldest first (FIFO per channel). */
-export async function dueMessages(sql: Queryable, params: { channelId: string; limit: number }) {
-  return sql<DueMessage[]>`
-    SELECT m.id, m.tenant_id, m.instance_id, m.webhook_id, m.payload, m.attempts, m.created_at, m.source,
-           w.active AS webhook_active, (w.deleted_at IS NOT NULL) AS webhook_deleted, w.disabled_reason,
-           w.url_ciphertext, w.url_key_id
-    FROM messages m JOIN webhooks w ON w.id = m.webhook_id
-    WHERE m.channel_id = ${params.channelId} AND m.status = 'queued' AND m.due_at <= clock_timestamp()
-    ORDER BY m.seq LIMIT ${params.limit}`;
-}
-
-/**
- * Records a send slot (its time counts against the windows from now on) and the attempt, before
- * the request leaves, and extends the worker's lease in the same statement. Returns null when the
- * lease is no longer this worker's: another worker owns the channel and nothing must be sent.
- */
-export async function reserveSend(
-  sql: Queryable,
-  params: { channelId: string; messageId: string; record: boolean; owner: string; leaseMs: number },
-): Promise<{ atMs: number; slotId: string | null } | null> {
-  const [row] = await sql<{ leased: boolean; ms: string | null; slotId: string | null }[]>`
-    WITH lease AS (
-      UPDATE channels SET locked_until = clock_timestamp() + ${params.leaseMs} * interval '1 millisecond'
-      WHERE id = ${params.channelId} AND lock_owner = ${params.owner}
-      RETURNING id
-    ), slot AS (
-      INSERT INTO channel_sends (channel_id, sent_at)
-      SELECT id, clock_timestamp() FROM lease WHERE ${params.record}
-      RETURNING id, sent_at
-    ), attempt AS (
-      UPDATE messages SET attempts = attempts + 1, last_attempt_at = clock_timestamp()
-      WHERE id = ${params.messageId} AND EXISTS (SELECT 1 FROM lease)
-      RETURNING last_attempt_at
-    )
-    SELECT EXISTS (SELECT 1 FROM lease) AS leased, (SELECT id::text FROM slot) AS slot_id,
-      (extract(epoch FROM COALESCE((SELECT sent_at FROM slot), (SELECT last_attempt_at FROM attempt))) * 1000)::bigint::text AS ms`;
-  if (!row?.leased || row.ms === null) return null;
-  return { atMs: Number(row.ms), slotId: row.slotId };
-}
-
-/**
- * Moves a send slot to now, once Teams has answered. The request reached Teams between its
- * reservation and the answer; counting the slot at the answer (an upper bound of its arrival),
- * while the next send is reserved before it leaves (a lower bound of its arrival), keeps every
- * window intact at Teams' door whatever the network latency and its jitter.
- */
-export async function settleSendSlot(sql: Queryable, params: { slotId: string }): Promise<number> {
-  const [row] = await sql<{ ms: string }[]>`
-    UPDATE channel_sends SET sent_at = clock_timestamp() WHERE id = ${params.slotId}
-    RETURNING (extract(epoch FROM sent_at) * 1000)::bigint::text AS ms`;
-  return Number(row?.ms ?? Date.now());
-}
-
 export interface MessageOutcome {
   id: string;
   status: "queued" | "delivered" | "failed";
   statusMessage: string;
   lastHttpStatus: number | null;
   dueAt?: Date | undefined;
+  /** Count the attempt now: the post went to a channel without windows (see reserveSends). */
+  attempted?: boolean | undefined;
 }
 
 export async function recordMessageOutcome(sql: Queryable, o: MessageOutcome): Promise<void> {
   await sql`
     UPDATE messages SET status = ${o.status}, status_message = ${o.statusMessage}, last_http_status = ${o.lastHttpStatus},
       due_at = COALESCE(${o.dueAt ?? null}::timestamptz, due_at),
+      attempts = attempts + ${o.attempted ? 1 : 0},
+      last_attempt_at = CASE WHEN ${o.attempted ? 1 : 0} = 1 THEN clock_timestamp() ELSE last_attempt_at END,
       finished_at = ${o.status === "queued" ? null : sql`clock_timestamp()`}
     WHERE id = ${o.id}`;
 }
@@ -167,28 +118,6 @@ export async function failQueuedMessages(
     UPDATE messages SET status = 'failed', status_message = ${params.statusMessage}, finished_at = clock_timestamp()
     WHERE webhook_id = ANY(${params.webhookIds}) AND status = 'queued'
     RETURNING id, tenant_id, instance_id, webhook_id`;
-}
-
-/**
- * Ends a worker's lease. The row lock is taken first and the queue is read in a later statement,
- * so an enqueue that committed meanwhile is seen, and one that comes later overrides ready_at.
- */
-export async function releaseChannel(
-  sql: Sql,
-  params: { channelId: string; owner: string; notBefore: Date | null },
-) {
-  await sql.begin(async (tx) => {
-    const locked =
-      await tx`SELECT 1 FROM channels WHERE id = ${params.channelId} AND lock_owner = ${params.owner} FOR UPDATE`;
-    if (locked.length === 0) return;
-    await tx`
-      UPDATE channels c SET locked_until = NULL, lock_owner = NULL,
-        ready_at = (SELECT CASE WHEN min(m.due_at) IS NULL THEN NULL
-                       ELSE GREATEST(min(m.due_at), COALESCE(${params.notBefore}::timestamptz, min(m.due_at)),
-                                     COALESCE(c.paused_until, min(m.due_at))) END
-                    FROM messages m WHERE m.channel_id = c.id AND m.status = 'queued')
-      WHERE c.id = ${params.channelId}`;
-  });
 }
 
 /** Makes a channel ready now (re-activation or new work): clears a pause and the bad-request count. */
@@ -230,10 +159,14 @@ export interface SendReservation {
 }
 
 /**
- * reserveSend for many channels at once (one statement; the delivery worker batches the
- * reservations of its concurrent channel tasks). Same rules per item: the lease is extended only
- * if this owner still holds it, and only then are the slot and the attempt recorded. Answers in
- * the order given; null where the lease was lost.
+ * Before a post leaves: extends the worker's lease on the channel and, for a channel with rate
+ * windows, records the send slot (its time counts against the windows from now on) and the
+ * attempt, in one statement for many channels (the delivery worker batches the reservations of
+ * its concurrent channel tasks). Nothing is recorded for a channel whose lease is no longer this
+ * worker's: its answer is null, and nothing must be sent. A channel without windows has its
+ * attempt counted with the outcome (recordOutcomes, recordMessageOutcome with attempted), one
+ * update of the message row less per send; a crash mid-post then leaves that attempt uncounted.
+ * Answers in the order given.
  */
 export async function reserveSends(
   sql: Queryable,
@@ -259,11 +192,11 @@ export async function reserveSends(
       RETURNING id, channel_id, sent_at
     ), attempt AS (
       UPDATE messages m SET attempts = m.attempts + 1, last_attempt_at = clock_timestamp()
-      FROM r JOIN lease ON lease.id = r.channel_id WHERE m.id = r.message_id
+      FROM r JOIN lease ON lease.id = r.channel_id WHERE m.id = r.message_id AND r.record = 1
       RETURNING m.id, m.last_attempt_at
     )
     SELECT r.ord::text AS ord, (lease.id IS NOT NULL) AS leased, slot.id::text AS slot_id,
-      (extract(epoch FROM COALESCE(slot.sent_at, attempt.last_attempt_at)) * 1000)::bigint::text AS ms
+      (extract(epoch FROM COALESCE(slot.sent_at, attempt.last_attempt_at, clock_timestamp())) * 1000)::bigint::text AS ms
     FROM r LEFT JOIN lease ON lease.id = r.channel_id
       LEFT JOIN slot ON slot.channel_id = r.channel_id AND r.record = 1
       LEFT JOIN attempt ON attempt.id = r.message_id
@@ -273,7 +206,13 @@ export async function reserveSends(
   );
 }
 
-/** settleSendSlot for many slots at once; answers each slot's time, in the order given. */
+/**
+ * Moves send slots to now, once Teams has answered. A request reached Teams between its
+ * reservation and the answer; counting the slot at the answer (an upper bound of its arrival),
+ * while the next send is reserved before it leaves (a lower bound of its arrival), keeps every
+ * window intact at Teams' door whatever the network latency and its jitter. Answers each slot's
+ * time, in the order given.
+ */
 export async function settleSendSlots(sql: Queryable, params: { slotIds: string[] }): Promise<number[]> {
   if (params.slotIds.length === 0) return [];
   const rows = await sql<{ id: string; ms: string }[]>`
@@ -324,11 +263,14 @@ export async function recordOutcomes(
     WITH o AS (
       SELECT * FROM unnest(${os.map((o) => o.id)}::text[], ${os.map((o) => o.status)}::text[],
                            ${os.map((o) => o.statusMessage)}::text[], ${os.map((o) => o.lastHttpStatus)}::int[],
-                           ${os.map((o) => o.dueAt?.toISOString() ?? null)}::text[])
-        AS o(id, status, status_message, last_http_status, due_at)
+                           ${os.map((o) => o.dueAt?.toISOString() ?? null)}::text[],
+                           ${os.map((o) => (o.attempted ? 1 : 0))}::int[])
+        AS o(id, status, status_message, last_http_status, due_at, attempted)
     ), upd AS (
       UPDATE messages m SET status = o.status, status_message = o.status_message, last_http_status = o.last_http_status,
         due_at = COALESCE(o.due_at::timestamptz, m.due_at),
+        attempts = m.attempts + o.attempted,
+        last_attempt_at = CASE WHEN o.attempted = 1 THEN clock_timestamp() ELSE m.last_attempt_at END,
         finished_at = CASE WHEN o.status = 'queued' THEN NULL ELSE clock_timestamp() END
       FROM o WHERE m.id = o.id
       RETURNING m.id
@@ -350,7 +292,10 @@ export async function recordOutcomes(
     SELECT count(*) FROM upd`;
 }
 
-/** dueMessages for many channels in one statement; answers each channel's list, in the order given. */
+/**
+ * Each channel's queued messages that are due, oldest first (FIFO per channel), for many channels
+ * in one statement; answers each channel's list, in the order given.
+ */
 export async function dueMessagesOf(
   sql: Queryable,
   params: { channelIds: string[]; limit: number },
@@ -374,9 +319,10 @@ export async function dueMessagesOf(
 }
 
 /**
- * releaseChannel for many channels in one transaction (locks taken in id order first, so the
- * ready time is computed from a snapshot that includes every message committed before the lock:
- * see releaseChannel). Channels this owner no longer holds are left alone.
+ * Ends a worker's leases, many channels in one transaction. The row locks are taken first (in id
+ * order) and the queue is read in a later statement, so an enqueue that committed meanwhile is
+ * seen, and one that comes later overrides ready_at. Channels this owner no longer holds are left
+ * alone.
  */
 export async function releaseChannels(
   sql: Sql,

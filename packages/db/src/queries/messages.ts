@@ -44,9 +44,10 @@ const columns = (sql: Queryable) =>
 
 /**
  * Inserts messages (skipping any whose idempotency key is already taken; returns the ids inserted)
- * and marks their channels as having work. Call inside a transaction: the channel
- * update comes after the insert so that a worker marking the channel idle either sees the message
- * or is overruled by this update (see packages/db/README.md, "Outbox").
+ * and marks their channels as having work. Call inside a transaction: the channel update comes
+ * after the insert and locks the channel row, so a worker releasing the channel either sees the
+ * message (it locks the row before reading the queue: releaseChannels) or is overruled by this
+ * update.
  */
 export async function insertMessages(sql: Queryable, messages: NewMessage[]): Promise<Set<string>> {
   if (messages.length === 0) return new Set();
@@ -69,9 +70,11 @@ export async function insertMessages(sql: Queryable, messages: NewMessage[]): Pr
   ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
   RETURNING id`;
   const ids = new Set(inserted.map((r) => r.id));
-  const channelIds = [...new Set(messages.filter((m) => ids.has(m.id)).map((m) => m.channelId))].sort();
+  const channelIds = [...new Set(messages.filter((m) => ids.has(m.id)).map((m) => m.channelId))];
   if (channelIds.length > 0) {
-    await sql`UPDATE channels SET ready_at = COALESCE(ready_at, now()) WHERE id = ANY(${channelIds}::bigint[])`;
+    await sql`
+      UPDATE channels SET ready_at = COALESCE(ready_at, now())
+      WHERE id IN (SELECT id FROM channels WHERE id = ANY(${channelIds}::bigint[]) ORDER BY id FOR UPDATE)`;
   }
   return ids;
 }
