@@ -51,6 +51,8 @@ export interface WorkerOptions {
 }
 
 const HOUSEKEEPING_MS = 60_000;
+/** How long the worker claims nothing after the database said its disk is full. */
+const DISK_FULL_HOLD_MS = 10_000;
 
 export class DeliveryWorker {
   readonly owner = `w-${process.pid}-${randomBytes(4).toString("hex")}`;
@@ -120,6 +122,17 @@ export class DeliveryWorker {
   }
 
   private slotTimer: NodeJS.Timeout | undefined;
+  private diskFullUntil = 0;
+
+  /**
+   * The database is out of disk space. A post whose outcome cannot be recorded is sent again once
+   * its lease lapses, so while the disk is full the worker claims nothing for a while rather than
+   * repeat posts it cannot record.
+   */
+  private onDiskFull(error: unknown): void {
+    reportDiskFull(this.ctx, error);
+    this.diskFullUntil = Date.now() + DISK_FULL_HOLD_MS;
+  }
 
   /**
    * A channel task ended. Claiming at once for every ended task made two queries per channel
@@ -155,6 +168,11 @@ export class DeliveryWorker {
   private async run(): Promise<void> {
     while (this.running) {
       try {
+        const held = this.diskFullUntil - Date.now();
+        if (held > 0) {
+          await this.sleep(held);
+          continue;
+        }
         await this.housekeeping();
         const free = this.concurrency - this.active.size;
         let claimed: ClaimedChannel[] = [];
@@ -171,7 +189,7 @@ export class DeliveryWorker {
         await this.sleep(await this.sleepMs());
       } catch (error) {
         if (!this.running) break;
-        if (databaseFault(error) === "disk_full") reportDiskFull(this.ctx, error);
+        if (databaseFault(error) === "disk_full") this.onDiskFull(error);
         else this.ctx.logger.error({ err: error }, "delivery loop error; retrying in 1s");
         await this.sleep(1000);
       }
@@ -202,7 +220,7 @@ export class DeliveryWorker {
     const task = this.work(channel)
       .catch((error: unknown) =>
         databaseFault(error) === "disk_full"
-          ? reportDiskFull(this.ctx, error)
+          ? this.onDiskFull(error)
           : this.ctx.logger.error({ err: error, channelId: channel.id }, "channel task failed"),
       )
       .finally(() => {
@@ -227,6 +245,7 @@ export class DeliveryWorker {
     let badRequests = channel.consecutiveBadRequests;
     let notBefore: number | null = channel.pausedUntil ? channel.pausedUntil.getTime() : null;
     let sent = 0;
+    const urls = new Map<string, string>();
 
     try {
       work: while (this.running && (notBefore === null || notBefore <= now())) {
@@ -258,7 +277,7 @@ export class DeliveryWorker {
           });
           if (reserved === null) return; // lease lost: another worker serves this channel now
           // Without windows the attempt is counted with the outcome (see reserveSends).
-          const outcome = await this.deliver(channel, message, badRequests, windowMs === 0);
+          const outcome = await this.deliver(channel, message, badRequests, windowMs === 0, urls);
           if (reserved.slotId !== null) sends.push(await this.settlements.submit(reserved.slotId));
           badRequests = outcome.badRequests;
           sent++;
@@ -283,9 +302,15 @@ export class DeliveryWorker {
     message: DueMessage,
     badRequests: number,
     attempted: boolean,
+    urls: Map<string, string>,
   ) {
     const started = Date.now();
-    const url = this.ctx.keys.decryptUrl(message.urlCiphertext, message.urlKeyId);
+    // One decryption per webhook per channel visit, not per message.
+    let url = urls.get(message.webhookId);
+    if (url === undefined) {
+      url = this.ctx.keys.decryptUrl(message.urlCiphertext, message.urlKeyId);
+      urls.set(message.webhookId, url);
+    }
     const answer = message.payload
       ? await this.poster.post(url, message.payload)
       : ({ type: "network_error", error: "message body was purged before delivery" } as const);

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
 
 export interface BodyReaderOptions {
   maxBytes: number;
@@ -62,11 +63,15 @@ function readText(incoming: IncomingMessage, maxBytes: number, tooLarge: () => E
         chunks.length === 1 ? (chunks[0] as Buffer).toString("utf8") : Buffer.concat(chunks).toString("utf8"),
       );
     };
-    const onError = (error: Error) => {
+    // The client went away or broke the stream mid-body: a 400 (it will likely not read it),
+    // rather than a 500 in the logs.
+    const onError = (cause?: unknown) => {
       cleanup();
-      reject(error);
+      reject(
+        new HTTPException(400, { message: "The request body ended early; send the whole body.", cause }),
+      );
     };
-    const onAborted = () => onError(new Error("request aborted by the client"));
+    const onAborted = () => onError();
     incoming.on("data", onData);
     incoming.on("end", onEnd);
     incoming.on("error", onError);

@@ -1,0 +1,82 @@
+// The body reader on a real @hono/node-server: the body arrives whole, too-large bodies (declared or
+// chunked) answer 413, and a client that goes away mid-body is a 400, not a 500.
+import { connect } from "node:net";
+import { type ServerType, serve } from "@hono/node-server";
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bodyReader } from "./index.ts";
+
+class TooLarge extends Error {}
+
+describe("bodyReader", () => {
+  let server: ServerType;
+  let base = "";
+  const errors: number[] = [];
+
+  beforeAll(async () => {
+    const app = new Hono();
+    app.use("*", bodyReader({ maxBytes: 1000, tooLarge: () => new TooLarge("too large") }));
+    app.post("/echo", async (c) => c.json({ got: await c.req.json() }));
+    app.onError((error, c) => {
+      const status = error instanceof TooLarge ? 413 : error instanceof HTTPException ? error.status : 500;
+      errors.push(status);
+      return c.json({ error: error.message }, status);
+    });
+    await new Promise<void>((resolve) => {
+      server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => {
+        base = `http://127.0.0.1:${info.port}`;
+        resolve();
+      });
+    });
+  });
+
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("hands the whole body to c.req.json()", async () => {
+    const res = await fetch(`${base}/echo`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: "héllo ✓" }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ got: { text: "héllo ✓" } });
+  });
+
+  it("answers 413 for a body over the limit, declared or chunked", async () => {
+    const declared = await fetch(`${base}/echo`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: "x".repeat(2000) }),
+    });
+    expect(declared.status).toBe(413);
+    const chunks = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 5; i++) controller.enqueue(new TextEncoder().encode("x".repeat(400)));
+        controller.close();
+      },
+    });
+    const chunked = await fetch(`${base}/echo`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: chunks,
+      duplex: "half",
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+  });
+
+  it("treats a client that leaves mid-body as a bad request, not a server error", async () => {
+    errors.length = 0;
+    const url = new URL(base);
+    const socket = connect(Number(url.port), url.hostname);
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    socket.write(
+      'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"text":',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    for (let i = 0; i < 50 && errors.length === 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(errors).toEqual([400]);
+  });
+});
