@@ -1,7 +1,9 @@
 // The delivery worker. It leases ready channels (FOR UPDATE SKIP LOCKED + locked_until), sends each
 // channel's due messages in FIFO order while Teams' rate windows allow, and releases the channel with
 // the time it may send next. Idle and waiting channels cost nothing: the worker sleeps until the
-// earliest ready time, or until new work is signalled.
+// earliest ready time, or until new work is signalled. Each channel is one task; the statements
+// every task makes (due messages, reservations, outcomes, releases) go through Batchers, so the
+// database sees one statement per batch of concurrent tasks rather than one per send.
 import { randomBytes } from "node:crypto";
 import {
   classifyTeamsAnswer,
