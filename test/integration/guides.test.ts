@@ -1,12 +1,11 @@
 // docs/guides/send.sh runs as the guide says, against a listening Herald: exact text delivered,
 // rejections reported with exit status 1, and a 503 retried with the same Idempotency-Key.
-import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "../support/cli.ts";
+import { ROOT, runProcess } from "../support/cli.ts";
 import { type Harness, startHarness, type TestTenant } from "../support/harness.ts";
 
 let h: Harness;
@@ -26,26 +25,8 @@ afterAll(async () => {
 });
 
 function sendSh(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn("bash", [join(ROOT, "docs/guides/send.sh"), ...args], {
-      env: {
-        PATH: process.env.PATH ?? "",
-        HERALD_LICENSE_KEY: t.licenseKey,
-        HERALD_LICENSE_SECRET: t.licenseSecret,
-        ...env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  return runProcess("bash", [join(ROOT, "docs/guides/send.sh"), ...args], {
+    env: { HERALD_LICENSE_KEY: t.licenseKey, HERALD_LICENSE_SECRET: t.licenseSecret, ...env },
   });
 }
 

@@ -16,11 +16,26 @@ export function runHerald(
   env: Record<string, string> = {},
   timeoutMs = 60_000,
 ): Promise<CliResult> {
+  // A clean environment: nothing of the developer's shell (DATABASE_URL, HERALD_*) leaks in.
+  return runProcess(process.execPath, [BIN, ...args], {
+    env: { HOME: process.env.HOME ?? "", HERALD_LOG_LEVEL: "warn", ...env },
+    timeoutMs,
+  });
+}
+
+/**
+ * Runs a command from the repository root with only PATH and `env` in its environment, and
+ * collects its exit code and output; rejects if it runs longer than `timeoutMs`.
+ */
+export function runProcess(
+  command: string,
+  args: string[],
+  { env = {}, timeoutMs = 60_000 }: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(command, args, {
       cwd: ROOT,
-      // A clean environment: nothing of the developer's shell (DATABASE_URL, HERALD_*) leaks in.
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", HERALD_LOG_LEVEL: "warn", ...env },
+      env: { PATH: process.env.PATH ?? "", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -33,7 +48,9 @@ export function runHerald(
     });
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`herald ${args.join(" ")} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));
+      reject(
+        new Error(`${[command, ...args].join(" ")} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`),
+      );
     }, timeoutMs);
     child.on("error", reject);
     child.on("close", (code) => {
