@@ -1,5 +1,6 @@
 import { getMonthlyMessages, webhookCounts } from "@herald/db";
 import { type AppContext, utcMonth } from "../../context.ts";
+import { RuntimeCache } from "../runtime-cache.ts";
 import { authenticateLicense, LicenseError } from "./authenticate.ts";
 
 /**
@@ -13,25 +14,19 @@ interface QuotaSnapshot {
   messagesThisMonth: number;
   webhooks: number;
 }
-const snapshots = new WeakMap<AppContext, Map<string, { at: number; value: Promise<QuotaSnapshot> }>>();
+const snapshots = new RuntimeCache<Promise<QuotaSnapshot>>(QUOTA_SNAPSHOT_TTL_MS, 10_000);
 
 function quotaSnapshot(ctx: AppContext, tenantId: string, month: string): Promise<QuotaSnapshot> {
-  let entries = snapshots.get(ctx);
-  if (!entries) {
-    entries = new Map();
-    snapshots.set(ctx, entries);
-  }
   const key = `${tenantId}/${month}`;
-  const hit = entries.get(key);
-  if (hit && Date.now() - hit.at < QUOTA_SNAPSHOT_TTL_MS) return hit.value;
+  const hit = snapshots.fresh(ctx, key);
+  if (hit) return hit.value;
   const value = Promise.all([
     getMonthlyMessages(ctx.sql, { tenantId, month }),
     webhookCounts(ctx.sql, { tenantId }),
   ]).then(([messagesThisMonth, webhooks]) => ({ messagesThisMonth, webhooks: webhooks.registered }));
-  if (entries.size >= 10_000) entries.clear();
-  entries.set(key, { at: Date.now(), value });
+  snapshots.set(ctx, key, value);
   // A failed read is not remembered: the next caller tries again.
-  value.catch(() => entries.delete(key));
+  value.catch(() => snapshots.delete(ctx, key));
   return value;
 }
 

@@ -3,32 +3,21 @@
 // before it posts, so such a message is reported failed, never sent.
 import { getWebhook, type WebhookRow } from "@herald/db";
 import type { AppContext } from "../../context.ts";
+import { RuntimeCache } from "../runtime-cache.ts";
 
 export const WEBHOOK_CACHE_TTL_MS = 2_000;
-const MAX_ENTRIES = 20_000;
-
-interface Entry {
-  row: WebhookRow | undefined;
-  fetchedAt: number;
-}
-const cache = new WeakMap<AppContext, Map<string, Entry>>();
+const cache = new RuntimeCache<WebhookRow | undefined>(WEBHOOK_CACHE_TTL_MS, 20_000);
 
 export async function cachedWebhook(ctx: AppContext, tenantId: string, webhookId: string) {
-  let entries = cache.get(ctx);
-  if (!entries) {
-    entries = new Map();
-    cache.set(ctx, entries);
-  }
   const key = `${tenantId}/${webhookId}`;
-  const hit = entries.get(key);
-  if (hit && Date.now() - hit.fetchedAt < WEBHOOK_CACHE_TTL_MS) return hit.row;
+  const hit = cache.fresh(ctx, key);
+  if (hit) return hit.value;
   const row = await getWebhook(ctx.sql, { tenantId, webhookId });
-  if (entries.size >= MAX_ENTRIES) entries.clear();
-  entries.set(key, { row, fetchedAt: Date.now() });
+  cache.set(ctx, key, row);
   return row;
 }
 
 /** Forgets a webhook at once on this replica (edits made here are seen immediately). */
 export function forgetWebhook(ctx: AppContext, tenantId: string, webhookId: string): void {
-  cache.get(ctx)?.delete(`${tenantId}/${webhookId}`);
+  cache.delete(ctx, `${tenantId}/${webhookId}`);
 }
