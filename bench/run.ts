@@ -88,28 +88,24 @@ async function main() {
       textMessage: "Benchmark message {{n}}",
       source: "bench",
     });
-    const ceilingSend = await load({
-      url: `http://127.0.0.1:${port}/v1/messages`,
-      headers: { "content-type": "application/json" },
-      body: sendBody,
-      template: true,
+    const json = { "content-type": "application/json" };
+    const validateBody = JSON.stringify({ licenseKey: "hk_x", licenseSecret: "hs_y" });
+    // Both routes at both ceilings ("" idiomatic, "/fast" strict), one after the other.
+    const ceilingAt = async (prefix: string) => ({
+      send: await load({
+        url: `http://127.0.0.1:${port}${prefix}/v1/messages`,
+        headers: json,
+        body: sendBody,
+        template: true,
+      }),
+      validate: await load({
+        url: `http://127.0.0.1:${port}${prefix}/v1/licenses/validate`,
+        headers: json,
+        body: validateBody,
+      }),
     });
-    const ceilingValidate = await load({
-      url: `http://127.0.0.1:${port}/v1/licenses/validate`,
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ licenseKey: "hk_x", licenseSecret: "hs_y" }),
-    });
-    const strictSend = await load({
-      url: `http://127.0.0.1:${port}/fast/v1/messages`,
-      headers: { "content-type": "application/json" },
-      body: sendBody,
-      template: true,
-    });
-    const strictValidate = await load({
-      url: `http://127.0.0.1:${port}/fast/v1/licenses/validate`,
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ licenseKey: "hk_x", licenseSecret: "hs_y" }),
-    });
+    const { send: ceilingSend, validate: ceilingValidate } = await ceilingAt("");
+    const { send: strictSend, validate: strictValidate } = await ceilingAt("/fast");
     base.kill("SIGTERM");
     results.ceiling = { send: ceilingSend, validate: ceilingValidate };
     results.strictCeiling = { send: strictSend, validate: strictValidate };
