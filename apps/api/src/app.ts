@@ -64,10 +64,13 @@ export function createApp(ctx: AppContext): HeraldApp {
   );
 
   // The validation body is optional: an empty one, even labelled JSON, means "the credentials are
-  // in the headers", not malformed JSON.
+  // in the headers", not malformed JSON. Without a content type the route's optional body is {}.
   app.use("/v1/licenses/validate", async (c, next) => {
-    if (c.req.method === "POST" && (await c.req.text()).trim() === "")
-      (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve("{}");
+    if (c.req.method === "POST" && (await c.req.text()).trim() === "") {
+      const headers = new Headers(c.req.raw.headers);
+      headers.delete("content-type");
+      c.req.raw = new Request(c.req.url, { method: "POST", headers });
+    }
     await next();
   });
   app.use("/v1/messages", licenseAuth({ ctx }), keyThrottle({ ctx }));

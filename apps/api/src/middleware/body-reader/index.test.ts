@@ -65,18 +65,42 @@ describe("bodyReader", () => {
     expect(chunked.status).toBe(413);
   });
 
-  it("treats a client that leaves mid-body as a bad request, not a server error", async () => {
-    errors.length = 0;
-    const url = new URL(base);
-    const socket = connect(Number(url.port), url.hostname);
-    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
-    socket.write(
-      'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"text":',
-    );
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    socket.destroy();
-    for (let i = 0; i < 50 && errors.length === 0; i++)
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(errors).toEqual([400]);
+  it.each([
+    ["declared", "Content-Length: 100", '{"text":'],
+    ["chunked", "Transfer-Encoding: chunked", '8\r\n{"text":\r\n'],
+  ])(
+    "treats a client that leaves mid-body (%s) as a bad request, not a server error",
+    async (_, framing, part) => {
+      errors.length = 0;
+      const url = new URL(base);
+      const socket = connect(Number(url.port), url.hostname);
+      await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+      socket.write(
+        `POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${framing}\r\n\r\n${part}`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      socket.destroy();
+      for (let i = 0; i < 50 && errors.length === 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(errors).toEqual([400]);
+    },
+  );
+
+  it("hands a chunked body within the limit to c.req.json()", async () => {
+    const chunks = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"text":'));
+        controller.enqueue(new TextEncoder().encode('"two parts"}'));
+        controller.close();
+      },
+    });
+    const res = await fetch(`${base}/echo`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: chunks,
+      duplex: "half",
+    } as RequestInit);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ got: { text: "two parts" } });
   });
 });

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import type { HttpBindings } from "@hono/node-server";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
@@ -10,11 +11,15 @@ export interface BodyReaderOptions {
 }
 
 /**
- * Reads a request body once, up to `maxBytes`, and hands it to Hono as the cached text that
- * c.req.json() and c.req.text() use. On @hono/node-server it reads Node's IncomingMessage
- * directly: going through c.req.raw.body made the server build a web Request, an AbortSignal and
- * a ReadableStream for every call, about a tenth of sendMessage's CPU in the profile. Elsewhere
- * (app.request in tests, other runtimes) it falls back to Hono's bodyLimit.
+ * Reads a request body once, up to `maxBytes`, before the route runs, so that a too-large body is a
+ * 413 and a client that leaves mid-body is a 400 wherever the route reads it.
+ *
+ * On @hono/node-server a body with a declared length is read with `c.req.text()`: the adapter reads
+ * it straight off Node's request (no web Request, AbortSignal or ReadableStream per call) and Hono
+ * keeps the text for `c.req.json()`. Hono's own bodyLimit is not used there because it touches
+ * `c.req.raw.body`, which makes the adapter build that web Request. A chunked body is counted while
+ * it is read and handed to Hono as a new Request, as bodyLimit does. Elsewhere (app.request in
+ * tests, other runtimes) it is Hono's bodyLimit.
  */
 export function bodyReader({ maxBytes, tooLarge }: BodyReaderOptions): MiddlewareHandler {
   const fallback = bodyLimit({
@@ -24,16 +29,27 @@ export function bodyReader({ maxBytes, tooLarge }: BodyReaderOptions): Middlewar
     },
   });
   return async function bodyReaderMiddleware(c, next) {
-    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
     if (!incoming || typeof incoming.on !== "function") return fallback(c, next);
     if (c.req.method === "GET" || c.req.method === "HEAD") return next();
-    const declared = Number(incoming.headers["content-length"]);
-    if (declared > maxBytes) throw tooLarge();
-    const text = await readText(incoming, maxBytes, tooLarge);
-    // Hono keeps promises in its body cache; json() parses the cached text.
-    (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
+    const declared = incoming.headers["content-length"];
+    if (declared !== undefined && incoming.headers["transfer-encoding"] === undefined) {
+      if (Number(declared) > maxBytes) throw tooLarge();
+      await c.req.text().catch((cause: unknown) => {
+        throw endedEarly(cause);
+      });
+    } else {
+      const text = await readText(incoming, maxBytes, tooLarge);
+      c.req.raw = new Request(c.req.url, { method: c.req.method, headers: c.req.raw.headers, body: text });
+    }
     return next();
   };
+}
+
+// The client went away or broke the stream mid-body: a 400 (it will likely not read it), rather
+// than a 500 in the logs.
+function endedEarly(cause?: unknown): HTTPException {
+  return new HTTPException(400, { message: "The request body ended early; send the whole body.", cause });
 }
 
 function readText(incoming: IncomingMessage, maxBytes: number, tooLarge: () => Error): Promise<string> {
@@ -59,17 +75,11 @@ function readText(incoming: IncomingMessage, maxBytes: number, tooLarge: () => E
     };
     const onEnd = () => {
       cleanup();
-      resolve(
-        chunks.length === 1 ? (chunks[0] as Buffer).toString("utf8") : Buffer.concat(chunks).toString("utf8"),
-      );
+      resolve(Buffer.concat(chunks).toString("utf8"));
     };
-    // The client went away or broke the stream mid-body: a 400 (it will likely not read it),
-    // rather than a 500 in the logs.
     const onError = (cause?: unknown) => {
       cleanup();
-      reject(
-        new HTTPException(400, { message: "The request body ended early; send the whole body.", cause }),
-      );
+      reject(endedEarly(cause));
     };
     const onAborted = () => onError();
     incoming.on("data", onData);
