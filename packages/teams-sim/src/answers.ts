@@ -82,7 +82,9 @@ export function forcedOutcome(behavior: Exclude<Behavior, "ok">, kind: WebhookKi
     case "throttle_body":
       return LEGACY_THROTTLED;
     case "throttle_status":
-      return answer(429, teamsEndpointError(429), { ...TEXT, "retry-after": "2" });
+      return kind === "legacy"
+        ? answer(429, teamsEndpointError(429), { ...TEXT, "retry-after": "2" })
+        : workflowsThrottled(2_000);
     case "too_large":
       return answer(413, teamsEndpointError(413), TEXT);
     case "server_error":

@@ -6,7 +6,7 @@ import { behaviorProblem } from "./answers.ts";
 import { readBodyAsync, sendJson, sendText } from "./http-io.ts";
 import type { ChannelSummary } from "./request-log.ts";
 import { renderStatusPage } from "./status-page.ts";
-import type { Behavior, TeamsSim } from "./types.ts";
+import type { Behavior, FlowOAuth, TeamsSim, WorkflowsUrlOptions } from "./types.ts";
 
 const MAX_CONTROL_BODY = 1024 * 1024;
 
@@ -85,14 +85,84 @@ async function setBehavior(sim: TeamsSim, req: IncomingMessage): Promise<unknown
   return { ok: true };
 }
 
+function oauthOf(value: unknown): FlowOAuth | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ControlError(400, "invalid_request", "oauth must be {tenantId, objectIds?, audience?}.");
+  }
+  const { tenantId, objectIds, audience } = value as JsonObject;
+  if (typeof tenantId !== "string" || tenantId === "") {
+    throw new ControlError(400, "invalid_request", "oauth.tenantId must be the Entra tenant id.");
+  }
+  if (
+    objectIds !== undefined &&
+    !(Array.isArray(objectIds) && objectIds.every((o) => typeof o === "string"))
+  ) {
+    throw new ControlError(400, "invalid_request", "oauth.objectIds must be an array of strings.");
+  }
+  if (audience !== undefined && typeof audience !== "string") {
+    throw new ControlError(400, "invalid_request", "oauth.audience must be a string.");
+  }
+  return {
+    tenantId,
+    ...(objectIds === undefined ? {} : { objectIds: objectIds as string[] }),
+    ...(audience === undefined ? {} : { audience }),
+  };
+}
+
 async function createWebhook(sim: TeamsSim, req: IncomingMessage): Promise<unknown> {
-  const { kind, channel } = await readJsonObject(req);
+  const { kind, channel, cu, form, oauth } = await readJsonObject(req);
   if (channel !== undefined && (typeof channel !== "string" || channel === "")) {
     throw new ControlError(400, "invalid_request", "channel must be a non-empty string.");
   }
   if (kind === "legacy") return { kind, url: sim.legacyUrl(channel) };
-  if (kind === "workflows") return { kind, url: sim.workflowsUrl(channel) };
-  throw new ControlError(400, "invalid_request", 'kind must be "legacy" or "workflows".');
+  if (kind !== "workflows") {
+    throw new ControlError(400, "invalid_request", 'kind must be "legacy" or "workflows".');
+  }
+  if (cu !== undefined && (typeof cu !== "number" || !Number.isInteger(cu) || cu < 0)) {
+    throw new ControlError(400, "invalid_request", "cu must be a whole number.");
+  }
+  if (form !== undefined && form !== "direct" && form !== "logic") {
+    throw new ControlError(400, "invalid_request", 'form must be "direct" or "logic".');
+  }
+  const options: WorkflowsUrlOptions & { oauth?: FlowOAuth } = {};
+  if (cu !== undefined) options.cu = cu;
+  if (form !== undefined) options.form = form;
+  const restriction = oauthOf(oauth);
+  if (restriction !== undefined) options.oauth = restriction;
+  return { kind, url: sim.workflowsUrl(channel, options) };
+}
+
+async function setFlow(sim: TeamsSim, req: IncomingMessage): Promise<unknown> {
+  const { path, state } = await readJsonObject(req);
+  if (typeof path !== "string" || path === "") {
+    throw new ControlError(400, "invalid_request", "path must be a Workflows webhook path or URL.");
+  }
+  if (state !== "on" && state !== "off" && state !== "deleted") {
+    throw new ControlError(400, "invalid_request", 'state must be "on", "off" or "deleted".');
+  }
+  sim.setFlowState(path, state);
+  return { ok: true };
+}
+
+async function registerApp(sim: TeamsSim, req: IncomingMessage): Promise<unknown> {
+  const { tenantId, clientId, clientSecret } = await readJsonObject(req);
+  if (typeof tenantId !== "string" || tenantId === "") {
+    throw new ControlError(400, "invalid_request", "tenantId must be the Entra tenant id.");
+  }
+  for (const [name, value] of [
+    ["clientId", clientId],
+    ["clientSecret", clientSecret],
+  ] as const) {
+    if (value !== undefined && (typeof value !== "string" || value === "")) {
+      throw new ControlError(400, "invalid_request", `${name} must be a non-empty string.`);
+    }
+  }
+  return sim.registerEntraApp({
+    tenantId,
+    ...(typeof clientId === "string" ? { clientId } : {}),
+    ...(typeof clientSecret === "string" ? { clientSecret } : {}),
+  });
 }
 
 async function wait(sim: TeamsSim, params: URLSearchParams): Promise<unknown> {
@@ -123,6 +193,11 @@ const ROUTES: Record<string, Partial<Record<string, Route>>> = {
   "/_sim/wait": { GET: ({ sim }, _req, params) => wait(sim, params) },
   "/_sim/behavior": { POST: ({ sim }, req) => setBehavior(sim, req) },
   "/_sim/webhooks": { POST: ({ sim }, req) => createWebhook(sim, req) },
+  "/_sim/flows": { POST: ({ sim }, req) => setFlow(sim, req) },
+  "/_sim/entra/apps": { POST: ({ sim }, req) => registerApp(sim, req) },
+  "/_sim/entra/token-requests": {
+    GET: ({ sim }, _req, params) => sim.tokenRequests(params.get("clientId") ?? undefined),
+  },
   "/_sim/reset": {
     POST: ({ sim }) => {
       sim.reset();
@@ -170,7 +245,8 @@ export async function handleControl(
       throw new ControlError(405, "method_not_allowed", `Use ${allowed} on ${pathname}.`);
     }
     const result = await route(ctx, req, new URLSearchParams(search));
-    sendJson(res, pathname === "/_sim/webhooks" ? 201 : 200, result);
+    const created = pathname === "/_sim/webhooks" || pathname === "/_sim/entra/apps";
+    sendJson(res, created ? 201 : 200, result);
   } catch (error) {
     if (error instanceof ControlError) {
       sendJson(res, error.status, { error: { code: error.code, message: error.message } });

@@ -9,16 +9,23 @@ export {
   SUMMARY_REQUIRED,
   teamsEndpointError,
 } from "./answers.ts";
+export { FLOW_AUDIENCE } from "./entra.ts";
 export { ADAPTIVE_CARD_CONTENT_TYPE, MAX_ADAPTIVE_CARD_VERSION } from "./payloads.ts";
-export { TEAMS_LEGACY_WINDOWS } from "./rate-windows.ts";
+export { POWER_AUTOMATE_WINDOWS, TEAMS_LEGACY_WINDOWS } from "./rate-windows.ts";
 export { startTeamsSim } from "./server.ts";
 export type {
+  BearerSeen,
   Behavior,
+  EntraApp,
+  FlowOAuth,
+  FlowState,
   RateWindow,
   RecordedRequest,
   SimStats,
   TeamsSim,
   TeamsSimOptions,
+  TokenRequestRecord,
   Violation,
   WebhookKind,
+  WorkflowsUrlOptions,
 } from "./types.ts";

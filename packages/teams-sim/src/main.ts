@@ -1,6 +1,7 @@
 // CLI entry (`npm run teams-sim`): runs the emulator as its own process for browser tests,
 // benchmarks and people following the README.
 
+import { POWER_AUTOMATE_WINDOWS } from "./rate-windows.ts";
 import { startTeamsSim } from "./server.ts";
 
 function fail(message: string): never {
@@ -30,9 +31,12 @@ const host = process.env.HOST || "127.0.0.1";
 // A line per request helps a person watching a terminal and slows a benchmark reading a pipe.
 const quiet = flagFromEnv("TEAMS_SIM_QUIET", !process.stdout.isTTY);
 const enforceLegacyWindows = flagFromEnv("TEAMS_SIM_ENFORCE_LEGACY_WINDOWS", true);
+const enforceWorkflowsWindows = flagFromEnv("TEAMS_SIM_ENFORCE_WORKFLOWS_WINDOWS", true);
+const workflowsWindows = enforceWorkflowsWindows ? [...POWER_AUTOMATE_WINDOWS] : [];
 
-const sim = await startTeamsSim({ port, host, quiet, enforceLegacyWindows }).catch((error: unknown) =>
-  fail(`cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`),
+const sim = await startTeamsSim({ port, host, quiet, enforceLegacyWindows, workflowsWindows }).catch(
+  (error: unknown) =>
+    fail(`cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`),
 );
 
 const base = sim.baseUrl;
@@ -47,10 +51,14 @@ Control API:
   GET  ${base}/_sim/health
   GET  ${base}/_sim/requests?path=<pathname>&since=<seq>&limit=<n>
   GET  ${base}/_sim/violations?path=<pathname>
-  POST ${base}/_sim/webhooks  {"kind":"legacy"|"workflows","channel":"ops"}
+  POST ${base}/_sim/webhooks  {"kind":"legacy"|"workflows","channel":"ops","cu":16,"oauth":{"tenantId":"<tid>"}}
+  POST ${base}/_sim/flows     {"path":"<workflows url or pathname>","state":"on"|"off"|"deleted"}
+  POST ${base}/_sim/entra/apps  {"tenantId":"<tid>"}  -> {tenantId, clientId, clientSecret, objectId}
+  GET  ${base}/_sim/entra/token-requests?clientId=<id>
+Entra authority (HERALD_ENTRA_AUTHORITY): ${sim.authority}  (POST /<tenantId>/oauth2/v2.0/token)
   POST ${base}/_sim/behavior  {"path":"<url or pathname, or * for the default>","behavior":"gone","times":2}
   POST ${base}/_sim/reset
-Legacy rate windows ${enforceLegacyWindows ? "enforced" : "off"}; per-request log ${quiet ? "off" : "on"} (TEAMS_SIM_QUIET).
+Legacy rate windows ${enforceLegacyWindows ? "enforced" : "off"}; Workflows 4/1 s throttle ${enforceWorkflowsWindows ? "enforced" : "off"} (TEAMS_SIM_ENFORCE_WORKFLOWS_WINDOWS); per-request log ${quiet ? "off" : "on"} (TEAMS_SIM_QUIET).
 `);
 
 let stopping = false;

@@ -18,6 +18,9 @@ export const TEAMS_LEGACY_WINDOWS: readonly RateWindow[] = [
   { limit: 1800, periodMs: 86_400_000 },
 ];
 
+/** Power Automate throttles more than 4 requests per second to one Workflows webhook. */
+export const POWER_AUTOMATE_WINDOWS: readonly RateWindow[] = [{ limit: 4, periodMs: 1_000 }];
+
 export interface Breach {
   window: RateWindow;
   /** How long until this window would admit a request again. */

@@ -54,7 +54,7 @@ describe("webhook URLs", () => {
     expect(sim.legacyUrl("ops")).toBe(sim.legacyUrl("ops"));
     expect(sim.legacyUrl("ops")).toContain("/webhookb2/ops@");
     expect(sim.workflowsUrl()).toMatch(
-      /^http:\/\/127\.0\.0\.1:\d+\/workflows\/[0-9a-f]{32}\/triggers\/manual\/paths\/invoke\?api-version=1&sig=[\w-]+$/,
+      /^http:\/\/127\.0\.0\.1:\d+\/powerautomate\/automations\/direct\/workflows\/[0-9a-f]{32}\/triggers\/manual\/paths\/invoke\?api-version=1&sp=%2Ftriggers%2Fmanual%2Frun&sv=1\.0&sig=[\w-]+$/,
     );
     expect(sim.workflowsUrl("ops")).toBe(sim.workflowsUrl("ops"));
     expect(sim.workflowsUrl()).not.toBe(sim.workflowsUrl());

@@ -21,7 +21,9 @@ import {
 } from "./answers.ts";
 import { BehaviorTable } from "./behaviors.ts";
 import { handleControl, isControlPath } from "./control-api.ts";
-import { type ReceivedBody, readBody, sendText } from "./http-io.ts";
+import { EntraDirectory } from "./entra.ts";
+import { FlowTable, type FlowVerdict } from "./flows.ts";
+import { type ReceivedBody, readBody, readBodyAsync, sendJson, sendText } from "./http-io.ts";
 import { checkLegacyPayload, checkWorkflowsPayload, parseJson, payloadText } from "./payloads.ts";
 import { TEAMS_LEGACY_WINDOWS, WindowLog } from "./rate-windows.ts";
 import { RequestLog } from "./request-log.ts";
@@ -34,6 +36,9 @@ import type {
   WebhookKind,
 } from "./types.ts";
 import { kindOfPath, legacyPath, pathnameOf, workflowsPath } from "./urls.ts";
+
+const TOKEN_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
+const KEYS_PATH = /^\/([^/]+)\/discovery\/v2\.0\/keys$/;
 
 const DEFAULT_MAX_PAYLOAD_BYTES = 28_672;
 const DEFAULT_WAIT_MS = 10_000;
@@ -81,6 +86,8 @@ export async function startTeamsSim(options: TeamsSimOptions = {}): Promise<Team
     maxRecords: options.maxRecords ?? 1_000_000,
   });
   const behaviors = new BehaviorTable();
+  const entra = new EntraDirectory({ tokenLifetimeSeconds: options.entraTokenLifetimeSeconds });
+  const flows = new FlowTable(entra);
   let windows = new Map<string, WindowLog>();
   const sockets = new Set<Socket>();
   const delayed = new Set<NodeJS.Timeout>();
@@ -155,54 +162,112 @@ export async function startTeamsSim(options: TeamsSimOptions = {}): Promise<Team
     readBody(req, readCap, (body) => {
       const at = Date.now();
       const method = req.method ?? "GET";
-      let outcome: Outcome;
-      let judgement: Judgement | null = null;
-      let json: unknown;
-      let text: string | null;
-      if (method !== "POST") {
-        outcome = { status: 405, headers: { allow: "POST" }, body: "Method Not Allowed", delayMs: 0 };
-        json = parseJson(body.text);
-        text = null;
-      } else {
-        const behavior = behaviors.take(pathname);
-        if (behavior === "ok") {
-          judgement = judge(kind, pathname, body, at);
-          outcome = judgement.answer;
-          json = judgement.json;
-          text = judgement.text;
-        } else {
-          outcome = forcedOutcome(behavior, kind);
-          json = parseJson(body.text);
-          text = payloadText(json);
-        }
+      if (kind !== "workflows" || method !== "POST") {
+        respond(req, res, { path, pathname, kind, method, body, at }, null);
+        return;
       }
-      const seq = log.nextSeq;
-      const record: RecordedRequest = {
-        seq,
-        at,
-        path,
-        kind,
-        method,
-        body: body.text,
-        bytes: body.bytes,
-        json: json ?? null,
-        contentType: req.headers["content-type"] ?? null,
-        answeredStatus: typeof outcome === "string" ? 0 : outcome.status,
-        violation: (judgement?.violation ?? null) !== null,
-        delivered: judgement?.delivered ?? false,
-        text,
-        bodyDropped: false,
-      };
-      log.add(record, pathname);
-      if (judgement?.violation) log.addViolation({ seq, path, at, window: { ...judgement.violation } });
-      if (!settings.quiet) logLine(record);
-      answer(req, res, outcome);
+      // Power Automate decides about the flow (on, deleted, who may call it) before the message.
+      const verdict = flows.judge(pathname, req.headers.authorization);
+      const request = { path, pathname, kind, method, body, at };
+      if (verdict instanceof Promise) {
+        verdict.then(
+          (v) => respond(req, res, request, v),
+          () => respond(req, res, request, null),
+        );
+      } else {
+        respond(req, res, request, verdict);
+      }
     });
+  }
+
+  function respond(
+    req: IncomingMessage,
+    res: ServerResponse,
+    request: {
+      path: string;
+      pathname: string;
+      kind: WebhookKind;
+      method: string;
+      body: ReceivedBody;
+      at: number;
+    },
+    verdict: FlowVerdict | null,
+  ) {
+    const { path, pathname, kind, method, body, at } = request;
+    let outcome: Outcome;
+    let judgement: Judgement | null = null;
+    let json: unknown;
+    let text: string | null;
+    if (method !== "POST") {
+      outcome = { status: 405, headers: { allow: "POST" }, body: "Method Not Allowed", delayMs: 0 };
+      json = parseJson(body.text);
+      text = null;
+    } else if (verdict?.refusal) {
+      outcome = verdict.refusal;
+      json = parseJson(body.text);
+      text = payloadText(json);
+    } else {
+      const behavior = behaviors.take(pathname);
+      if (behavior === "ok") {
+        judgement = judge(kind, pathname, body, at);
+        outcome = judgement.answer;
+        json = judgement.json;
+        text = judgement.text;
+      } else {
+        outcome = forcedOutcome(behavior, kind);
+        json = parseJson(body.text);
+        text = payloadText(json);
+      }
+    }
+    const seq = log.nextSeq;
+    const record: RecordedRequest = {
+      seq,
+      at,
+      path,
+      kind,
+      method,
+      body: body.text,
+      bytes: body.bytes,
+      json: json ?? null,
+      contentType: req.headers["content-type"] ?? null,
+      answeredStatus: typeof outcome === "string" ? 0 : outcome.status,
+      violation: (judgement?.violation ?? null) !== null,
+      delivered: judgement?.delivered ?? false,
+      text,
+      bodyDropped: false,
+      bearer: verdict?.bearer ?? null,
+    };
+    log.add(record, pathname);
+    if (judgement?.violation) log.addViolation({ seq, path, at, window: { ...judgement.violation } });
+    if (!settings.quiet) logLine(record);
+    answer(req, res, outcome);
+  }
+
+  /** The emulated Entra ID: the token endpoint and its signing keys. */
+  async function onEntra(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+    const token = TOKEN_PATH.exec(pathname);
+    if (token?.[1] !== undefined) {
+      if (req.method !== "POST") {
+        sendJson(res, 405, { error: "invalid_request", error_description: "Use POST." });
+        return;
+      }
+      const { text } = await readBodyAsync(req, 64 * 1024);
+      const result = await entra.token(decodeURIComponent(token[1]), new URLSearchParams(text));
+      sendJson(res, result.status, result.body);
+      return;
+    }
+    sendJson(res, 200, await entra.jwks());
   }
 
   const server = createServer((req, res) => {
     const url = req.url ?? "/";
     const { pathname, search } = splitUrl(url);
+    if (TOKEN_PATH.test(pathname) || KEYS_PATH.test(pathname)) {
+      onEntra(req, res, pathname).catch((error: unknown) =>
+        sendJson(res, 500, { error: "server_error", error_description: String(error) }),
+      );
+      return;
+    }
     const kind = kindOfPath(pathname);
     if (kind !== null) {
       onWebhook(req, res, url, pathname, kind);
@@ -238,15 +303,27 @@ export async function startTeamsSim(options: TeamsSimOptions = {}): Promise<Team
   const sim: TeamsSim = {
     baseUrl,
     port,
+    authority: baseUrl,
     legacyUrl(channel) {
       const path = legacyPath(channel);
       log.registerWebhook(path, "legacy");
       return baseUrl + path;
     },
-    workflowsUrl(channel) {
-      const path = workflowsPath(channel);
+    workflowsUrl(channel, urlOptions = {}) {
+      const { oauth, ...shape } = urlOptions;
+      const path = workflowsPath(channel, oauth === undefined ? shape : { ...shape, unsigned: true });
       log.registerWebhook(path, "workflows");
+      if (oauth !== undefined) flows.restrict(pathnameOf(path), oauth);
       return baseUrl + path;
+    },
+    setFlowState(urlOrPath, state) {
+      flows.setState(pathnameOf(urlOrPath), state);
+    },
+    registerEntraApp(input) {
+      return entra.registerApp(input);
+    },
+    tokenRequests(clientId) {
+      return entra.tokenRequests(clientId);
     },
     setBehavior(urlOrPath: string, behavior: Behavior, opts?: { times?: number }) {
       behaviors.set(pathnameOf(urlOrPath), behavior, opts?.times);
@@ -271,6 +348,8 @@ export async function startTeamsSim(options: TeamsSimOptions = {}): Promise<Team
     reset() {
       log.clear();
       behaviors.clear();
+      flows.reset();
+      entra.resetCounts();
       windows = new Map();
     },
     async close() {

@@ -1,5 +1,11 @@
 // The public contract of the Teams emulator: what tests, browser tests and benchmarks code against.
 
+import type { EntraApp, TokenRequestRecord } from "./entra.ts";
+import type { BearerSeen, FlowOAuth, FlowState } from "./flows.ts";
+import type { WorkflowsUrlOptions } from "./urls.ts";
+
+export type { BearerSeen, EntraApp, FlowOAuth, FlowState, TokenRequestRecord, WorkflowsUrlOptions };
+
 /** How the emulator answers a webhook request. Named behaviors copy answers Teams is known to give. */
 export type Behavior =
   /** Legacy: 200 body "1"; Workflows: 202 empty body. Only when the payload is valid and within limits. */
@@ -14,7 +20,7 @@ export type Behavior =
   | "summary_required"
   /** 200 whose body says "Microsoft Teams endpoint returned HTTP error 429 ..." (how connectors throttle). */
   | "throttle_body"
-  /** 429 with Retry-After: 2 (seconds). */
+  /** 429 with Retry-After: 2 (seconds); on Workflows Power Automate's TooManyRequests body. */
   | "throttle_status"
   /** 413 "Microsoft Teams endpoint returned HTTP error 413 ...". */
   | "too_large"
@@ -61,6 +67,8 @@ export interface RecordedRequest {
   text: string | null;
   /** True when body, json and text were dropped because more than maxRecordedBodies were kept. */
   bodyDropped: boolean;
+  /** What a Workflows flow made of the request's bearer token; null when none was sent or checked. */
+  bearer: BearerSeen | null;
 }
 
 export interface RateWindow {
@@ -91,8 +99,19 @@ export interface TeamsSim {
   readonly port: number;
   /** A legacy connector URL; the same channel gives the same URL, no channel gives a new one each call. */
   legacyUrl(channel?: string): string;
-  /** A Workflows trigger URL; the same channel gives the same URL, no channel gives a new one each call. */
-  workflowsUrl(channel?: string): string;
+  /** The Entra authority (HERALD_ENTRA_AUTHORITY): `${baseUrl}/{tenantId}/oauth2/v2.0/token` issues tokens. */
+  readonly authority: string;
+  /**
+   * A Workflows trigger URL; the same channel (and options) gives the same URL, no channel a new one
+   * each call. With `oauth` the flow accepts only Entra-authenticated callers and the URL has no `sig`.
+   */
+  workflowsUrl(channel?: string, options?: WorkflowsUrlOptions & { oauth?: FlowOAuth }): string;
+  /** Turns the flow behind a Workflows URL on or off, or deletes it (Power Automate's answers follow). */
+  setFlowState(urlOrPath: string, state: FlowState): void;
+  /** Registers an app in the emulated Entra ID; ids and secret are generated unless given. */
+  registerEntraApp(input: { tenantId: string; clientId?: string; clientSecret?: string }): EntraApp;
+  /** Token requests the Entra endpoint answered (of one client id, or all), in arrival order. */
+  tokenRequests(clientId?: string): TokenRequestRecord[];
   /** Per webhook (matched by pathname). With times: only the next N requests, then back to the previous one. */
   setBehavior(urlOrPath: string, behavior: Behavior, opts?: { times?: number }): void;
   setDefaultBehavior(behavior: Behavior): void;
@@ -105,7 +124,7 @@ export interface TeamsSim {
     count: number,
     opts?: { urlOrPath?: string; timeoutMs?: number },
   ): Promise<RecordedRequest[]>;
-  /** Forgets requests, violations, behaviors (default included) and window state. */
+  /** Forgets requests, violations, behaviors (default included), window state and token counts; turns flows on. */
   reset(): void;
   /** Closes the server and every socket, hanging ones included. */
   close(): Promise<void>;
@@ -120,8 +139,13 @@ export interface TeamsSimOptions {
   enforceLegacyWindows?: boolean;
   /** Default Teams': 4/1 s, 60/30 s, 100/3600 s, 150/7200 s, 1800/86400 s. */
   legacyWindows?: RateWindow[];
-  /** Rate windows for Workflows URLs (Power Automate throttles per flow); default none. */
+  /**
+   * Rate windows for Workflows URLs, answered with 429 TooManyRequests and Retry-After; default none
+   * (POWER_AUTOMATE_WINDOWS is Power Automate's: more than 4 requests a second to one webhook).
+   */
   workflowsWindows?: RateWindow[];
+  /** Lifetime of the Entra tokens issued. Default 3599 s, as Entra's. */
+  entraTokenLifetimeSeconds?: number;
   /** Default 28672 (28 KB). */
   maxPayloadBytes?: number;
   /** Bodies kept for the most recent N requests (older ones keep their metadata). Default 100,000. */

@@ -39,12 +39,34 @@ export function legacyPath(channel?: string): string {
   return `/webhookb2/${group}@${uuid(seed && `${seed}:tenant`)}/IncomingWebhook/${hex(16, seed)}/${uuid(seed && `${seed}:owner`)}`;
 }
 
-/** `/workflows/<channel or 32 hex>/triggers/manual/paths/invoke?api-version=1&sig=<43 chars>` */
-export function workflowsPath(channel?: string): string {
+export interface WorkflowsUrlOptions {
+  /**
+   * "direct" (default): today's `/powerautomate/automations/direct[/cu/<n>]/workflows/...` form;
+   * "logic": the older `prod-NN.<region>.logic.azure.com` path `/workflows/...`.
+   */
+  form?: "direct" | "logic";
+  /** The routing segment `/cu/<n>/` of newer URLs. */
+  cu?: number;
+  /** Leave out `sig`: the flow is restricted to Entra-authenticated callers. */
+  unsigned?: boolean;
+}
+
+/**
+ * `/powerautomate/automations/direct[/cu/<n>]/workflows/<channel or 32 hex>/triggers/manual/paths/invoke?api-version=1&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=<43 chars>`
+ * (or `/workflows/...?api-version=2016-06-01&...` in the "logic" form).
+ */
+export function workflowsPath(channel?: string, options: WorkflowsUrlOptions = {}): string {
   const seed = channel === undefined ? undefined : `workflows:${channel}`;
   const flow = channel === undefined ? hex(16, undefined) : encodeURIComponent(channel);
+  const logic = options.form === "logic";
+  const prefix = logic
+    ? ""
+    : `/powerautomate/automations/direct${options.cu === undefined ? "" : `/cu/${options.cu}`}`;
+  const version = logic ? "2016-06-01" : "1";
+  const query = `api-version=${version}&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0`;
+  if (options.unsigned === true) return `${prefix}/workflows/${flow}/triggers/manual/paths/invoke?${query}`;
   const sig = Buffer.from(hex(32, seed && `${seed}:sig`), "hex").toString("base64url");
-  return `/workflows/${flow}/triggers/manual/paths/invoke?api-version=1&sig=${sig}`;
+  return `${prefix}/workflows/${flow}/triggers/manual/paths/invoke?${query}&sig=${sig}`;
 }
 
 function decode(segment: string): string {
