@@ -1,8 +1,8 @@
 // SSRF: webhook URLs are checked at registration, again before every post, and the address the
 // socket actually connects to is checked at connect time (which also defeats DNS rebinding).
 import { hostname } from "node:os";
+import { createPoster, guardedLookup } from "@herald/delivery";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPoster, guardedLookup } from "../../apps/api/src/delivery/poster.ts";
 import { type Harness, startHarness, type TestTenant } from "../support/harness.ts";
 
 let h: Harness;

@@ -1,14 +1,13 @@
 // Builds the Hono app: one error model, request ids, auth declared per path prefix, then the routes.
 import { consoleRoutes } from "@herald/console";
+import { databaseFault } from "@herald/db";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppContext } from "./context.ts";
-import { databaseFault, reportDiskFull } from "./db-faults.ts";
 import type { AppEnv } from "./env.ts";
 import { DomainError, type ErrorCode, statusForCode } from "./errors.ts";
-import { metricsFor } from "./metrics/index.ts";
 import { accessLog } from "./middleware/access-log/index.ts";
 import { adminAuth } from "./middleware/admin-auth/index.ts";
 import { bodyReader } from "./middleware/body-reader/index.ts";
@@ -53,7 +52,7 @@ export function createApp(ctx: AppContext): HeraldApp {
 
   app.use("*", requestId({ headerName: "X-Request-Id" }));
   app.use("*", accessLog({ logger: ctx.logger }));
-  app.use("*", httpMetrics({ metrics: metricsFor(ctx) }));
+  app.use("*", httpMetrics({ metrics: ctx.metrics }));
   app.use(
     "/v1/*",
     bodyReader({
@@ -84,7 +83,7 @@ export function createApp(ctx: AppContext): HeraldApp {
 
   app.onError((error, c) => {
     const { code, message, status, details, retryAfter } = mapError(error);
-    if (code === "storage_full") reportDiskFull(ctx, error);
+    if (code === "storage_full") ctx.diskFull.report(error, ctx.clock.now().getTime());
     else if (status >= 500)
       ctx.logger.error({ err: error, requestId: c.get("requestId"), path: c.req.path }, message);
     if (retryAfter !== undefined) c.header("Retry-After", String(retryAfter));

@@ -1,43 +1,18 @@
-// What every service receives: the database, configuration, keys, a clock and the delivery signals.
+// What every service receives: the delivery engine's context (database, clock, signals, logger,
+// metrics) plus the full configuration and the keyring.
 import { randomBytes } from "node:crypto";
-import { EventEmitter } from "node:events";
 import { formatId } from "@herald/core";
-import type { Sql } from "@herald/db";
-import type { Logger } from "pino";
+import type { DeliveryContext } from "@herald/delivery";
 import type { Config } from "./config.ts";
 import type { Keyring } from "./crypto.ts";
+import type { HeraldMetrics } from "./metrics/index.ts";
 
-export interface Clock {
-  now(): Date;
-}
-export const systemClock: Clock = { now: () => new Date() };
+export { type Clock, DeliverySignals, systemClock, utcDay } from "@herald/delivery";
 
-/**
- * In-process signals between the api and a worker in the same process: "new work" wakes the
- * worker without waiting for its poll, "message finished" wakes a waiting sendMessage call.
- * Across processes the same happens through polling, so this is an optimisation, never a need.
- */
-export class DeliverySignals extends EventEmitter {
-  constructor() {
-    super();
-    this.setMaxListeners(0);
-  }
-  workQueued(): void {
-    this.emit("work");
-  }
-  messageFinished(messageId: string): void {
-    this.emit(`finished:${messageId}`);
-  }
-}
-
-export interface AppContext {
-  readonly sql: Sql;
-  readonly engine: "postgres" | "embedded";
+export interface AppContext extends DeliveryContext {
   readonly config: Config;
   readonly keys: Keyring;
-  readonly clock: Clock;
-  readonly signals: DeliverySignals;
-  readonly logger: Logger;
+  readonly metrics: HeraldMetrics;
 }
 
 export type IdPrefix = Parameters<typeof formatId>[0];
@@ -59,10 +34,6 @@ export function newId(prefix: IdPrefix): string {
   const bytes = idPool.subarray(idOffset, idOffset + ID_BYTES);
   idOffset += ID_BYTES;
   return formatId(prefix, bytes);
-}
-
-export function utcDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
 }
 
 export function utcMonth(date: Date): string {

@@ -3,10 +3,16 @@ export { formatPlans, PlansCommandError, runPlansCommand } from "./cli/plans.ts"
 export { type Config, ConfigError, loadConfig, loadConfigOrExit } from "./config.ts";
 export { type AppContext, type Clock, systemClock } from "./context.ts";
 export { createKeyring } from "./crypto.ts";
-export { DeliveryWorker } from "./delivery/worker.ts";
-export { HeraldMetrics, metricsFor } from "./metrics/index.ts";
+export { HeraldMetrics } from "./metrics/index.ts";
 export { serveWorkerMetrics } from "./routes/metrics.ts";
-export { createLogger, type HeraldRuntime, startRuntime } from "./runtime.ts";
+export {
+  createLogger,
+  createWorker,
+  type HeraldRuntime,
+  openRuntime,
+  type RuntimeCore,
+  startRuntime,
+} from "./runtime.ts";
 export { assignPlan, getTenants } from "./services/admin/index.ts";
 export { reportOverage } from "./services/billing/meter.ts";
 export { type RotationProgress, type RotationReport, rotateWebhookKeys } from "./services/keys/rotate.ts";

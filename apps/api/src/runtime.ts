@@ -1,20 +1,44 @@
-// Assembles a running Herald from a Config: database (migrated), keys, context, app and worker.
-// main.ts, the worker entry and the test harness all start Herald through here.
-import { type Database, migrate, openDatabase } from "@herald/db";
+// Assembles a running Herald from a Config. `openRuntime` is what every process needs: the database
+// (migrated), the keyring and one explicit context (clock, signals, logger, metrics, disk-full
+// reporter). `startRuntime` adds the HTTP app and, unless turned off, the delivery worker in-process
+// (`npm start`); `startWorkerRuntime` (worker.ts) adds only the worker. The test harness starts
+// Herald through here too.
+
+import { type Database, DiskFullReporter, migrate, openDatabase } from "@herald/db";
+import {
+  DeliverySignals,
+  DeliveryWorker,
+  type PeriodicJob,
+  systemClock,
+  type WorkerOptions,
+} from "@herald/delivery";
 import pino, { type Logger } from "pino";
 import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
-import { type AppContext, type Clock, DeliverySignals, systemClock } from "./context.ts";
+import type { AppContext, Clock } from "./context.ts";
 import { createKeyring } from "./crypto.ts";
-import { DeliveryWorker, type WorkerOptions } from "./delivery/worker.ts";
+import { HeraldMetrics } from "./metrics/index.ts";
 import { OverageReporter } from "./services/billing/meter.ts";
+import { forgetWebhook } from "./services/messages/webhook-cache.ts";
 
-export interface HeraldRuntime {
+export interface RuntimeOptions {
+  config: Config;
+  logger?: Logger;
+  clock?: Clock;
+  database?: Database;
+  workerOptions?: WorkerOptions;
+}
+
+/** A context without an HTTP app or a worker: what a worker process, the CLI and tests build on. */
+export interface RuntimeCore {
   ctx: AppContext;
   db: Database;
+  close(): Promise<void>;
+}
+
+export interface HeraldRuntime extends RuntimeCore {
   app: ReturnType<typeof createApp>["app"];
   worker: DeliveryWorker | undefined;
-  close(): Promise<void>;
 }
 
 export function createLogger(config: Pick<Config, "logLevel">): Logger {
@@ -35,14 +59,7 @@ export function createLogger(config: Pick<Config, "logLevel">): Logger {
   });
 }
 
-export async function startRuntime(options: {
-  config: Config;
-  logger?: Logger;
-  clock?: Clock;
-  worker?: boolean;
-  workerOptions?: WorkerOptions;
-  database?: Database;
-}): Promise<HeraldRuntime> {
+export async function openRuntime(options: RuntimeOptions): Promise<RuntimeCore> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config);
   const db =
@@ -61,23 +78,45 @@ export async function startRuntime(options: {
     clock: options.clock ?? systemClock,
     signals: new DeliverySignals(),
     logger,
+    metrics: new HeraldMetrics(),
+    diskFull: new DiskFullReporter({ logger, engine: db.engine, dataDir: config.dataDir }),
   };
-  const { app } = createApp(ctx);
-  const runWorker = options.worker ?? config.worker === "in-process";
-  const worker = runWorker ? new DeliveryWorker(ctx, options.workerOptions) : undefined;
-  await worker?.start();
-  // Overage goes to Stripe from wherever the worker runs; no-op without Stripe.
-  const reporter = runWorker ? new OverageReporter(ctx) : undefined;
-  reporter?.start();
+  // A webhook the worker disabled is forgotten by this process's sendMessage cache at once.
+  ctx.signals.on("webhooks-disabled", (webhooks: readonly { id: string; tenantId: string }[]) => {
+    for (const w of webhooks) forgetWebhook(ctx, w.tenantId, w.id);
+  });
   return {
     ctx,
     db,
+    async close() {
+      if (!options.database) await db.close();
+    },
+  };
+}
+
+/** The delivery worker with this runtime's periodic jobs (overage reports go to Stripe from wherever it runs). */
+export function createWorker(ctx: AppContext, options: WorkerOptions = {}): DeliveryWorker {
+  const jobs: PeriodicJob[] = [];
+  if (ctx.config.stripe) {
+    const reporter = new OverageReporter(ctx);
+    jobs.push({ name: "overage-report", everyMs: 5 * 60_000, run: () => reporter.runOnce() });
+  }
+  return new DeliveryWorker(ctx, { ...options, jobs: [...jobs, ...(options.jobs ?? [])] });
+}
+
+export async function startRuntime(options: RuntimeOptions & { worker?: boolean }): Promise<HeraldRuntime> {
+  const core = await openRuntime(options);
+  const { app } = createApp(core.ctx);
+  const runWorker = options.worker ?? options.config.worker === "in-process";
+  const worker = runWorker ? createWorker(core.ctx, options.workerOptions) : undefined;
+  await worker?.start();
+  return {
+    ...core,
     app,
     worker,
     async close() {
       await worker?.stop();
-      await reporter?.stop();
-      if (!options.database) await db.close();
+      await core.close();
     },
   };
 }

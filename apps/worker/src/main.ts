@@ -1,5 +1,6 @@
-// `npm run worker`: a delivery worker on its own, so api and workers scale out separately on one PostgreSQL.
-import { createLogger, loadConfigOrExit, serveWorkerMetrics, startRuntime } from "@herald/api";
+// `npm run worker`: a delivery worker on its own, so api and workers scale out separately on one
+// PostgreSQL. It serves no HTTP app: only /metrics and /healthz on HERALD_METRICS_PORT when set.
+import { createLogger, loadConfigOrExit, serveWorkerMetrics, startWorkerRuntime } from "@herald/api/worker";
 
 async function main() {
   const config = loadConfigOrExit();
@@ -10,12 +11,12 @@ async function main() {
     process.exit(1);
   }
   const logger = createLogger(config);
-  const runtime = await startRuntime({ config, logger, worker: true });
+  const runtime = await startWorkerRuntime({ config, logger });
   // Prometheus needs an address to scrape a worker's counters (deliveries, latency, rate-limit waits).
   const closeMetrics = config.metricsPort
     ? serveWorkerMetrics(runtime.ctx, { port: config.metricsPort, host: config.host })
     : undefined;
-  logger.info({ owner: runtime.worker?.owner, metricsPort: config.metricsPort }, "delivery worker started");
+  logger.info({ owner: runtime.worker.owner, metricsPort: config.metricsPort }, "delivery worker started");
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
@@ -29,4 +30,7 @@ async function main() {
   process.on("SIGINT", () => void shutdown());
 }
 
-void main();
+main().catch((error: unknown) => {
+  console.error("Herald worker failed to start:", error instanceof Error ? error.message : error);
+  process.exit(1);
+});

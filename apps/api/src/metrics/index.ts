@@ -1,13 +1,14 @@
-// Herald's Prometheus metrics. One registry per runtime (keyed by its AppContext), never prom-client's
+// Herald's Prometheus metrics. One registry per runtime (carried on its AppContext), never prom-client's
 // global one: tests start several runtimes in one process, and each must report only its own work.
 import { channelHealthCounts, queueStats } from "@herald/db";
+import type { DeliveryMetrics } from "@herald/delivery";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { AppContext } from "../context.ts";
 
 export type MessageMetricStatus = "accepted" | "delivered" | "failed" | "retrying";
 export type RateLimitWaitSource = "teams" | "window";
 
-export class HeraldMetrics {
+export class HeraldMetrics implements DeliveryMetrics {
   readonly registry = new Registry();
 
   readonly httpRequests = new Counter({
@@ -86,8 +87,12 @@ export class HeraldMetrics {
     if (amount > 0) this.messages.inc({ status }, amount);
   }
 
-  observeDelivery(outcome: "delivered" | "failed", acceptedAt: Date, now = Date.now()): void {
-    this.deliveryLatency.observe({ outcome }, Math.max(0, now - acceptedAt.getTime()) / 1000);
+  observeDelivery(outcome: "delivered" | "failed", acceptedAt: Date, nowMs: number): void {
+    this.deliveryLatency.observe({ outcome }, Math.max(0, nowMs - acceptedAt.getTime()) / 1000);
+  }
+
+  countRateLimitWait(source: RateLimitWaitSource): void {
+    this.rateLimitWaits.inc({ source });
   }
 
   /** Reads the database-backed gauges; cheap queries over partial indexes, run once per scrape. */
@@ -112,19 +117,4 @@ export class HeraldMetrics {
     await this.refreshFromDatabase(sql);
     return this.registry.metrics();
   }
-}
-
-const byRuntime = new WeakMap<AppContext, HeraldMetrics>();
-
-/**
- * The metrics of the runtime that owns ctx. Keyed by the context rather than carried in it so the
- * app, the delivery worker and the enqueuer share one registry without another constructor argument.
- */
-export function metricsFor(ctx: AppContext): HeraldMetrics {
-  let metrics = byRuntime.get(ctx);
-  if (!metrics) {
-    metrics = new HeraldMetrics();
-    byRuntime.set(ctx, metrics);
-  }
-  return metrics;
 }

@@ -3,11 +3,10 @@ import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import type { AppContext } from "../context.ts";
 import type { AppEnv } from "../env.ts";
-import { metricsFor } from "../metrics/index.ts";
 
 export function metricsRoutes(ctx: AppContext) {
   const app = new Hono<AppEnv>();
-  const metrics = metricsFor(ctx);
+  const metrics = ctx.metrics;
   app.get("/metrics", async (c) => {
     const body = await metrics.render(ctx.sql);
     return c.body(body, 200, { "content-type": metrics.registry.contentType });

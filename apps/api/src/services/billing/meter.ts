@@ -118,21 +118,11 @@ function alreadyRecorded(error: unknown): boolean {
   );
 }
 
-/** Runs reportOverage every `intervalMs`; a pass still running is not started twice. */
+/** Runs reportOverage on the housekeeping schedule; a pass still running is not started twice. */
 export class OverageReporter {
-  private timer: NodeJS.Timeout | undefined;
   private running: Promise<OverageReport> | undefined;
 
-  constructor(
-    private readonly ctx: AppContext,
-    private readonly intervalMs = 5 * 60_000,
-  ) {}
-
-  start(): void {
-    if (!this.ctx.config.stripe || this.timer) return;
-    this.timer = setInterval(() => void this.runOnce(), this.intervalMs);
-    this.timer.unref();
-  }
+  constructor(private readonly ctx: AppContext) {}
 
   runOnce(): Promise<OverageReport> {
     this.running ??= reportOverage(this.ctx)
@@ -144,11 +134,5 @@ export class OverageReporter {
         this.running = undefined;
       });
     return this.running;
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
   }
 }

@@ -5,6 +5,7 @@
 import { checkQuota } from "@herald/core";
 import {
   addUsage,
+  Batcher,
   enqueueUnrefusable,
   insertMessages,
   type NewMessage,
@@ -12,10 +13,8 @@ import {
   type Sql,
   takeMonthlyMessages,
 } from "@herald/db";
-import { Batcher } from "../../batcher.ts";
 import { type AppContext, utcDay, utcMonth } from "../../context.ts";
 import { DomainError } from "../../errors.ts";
-import { metricsFor } from "../../metrics/index.ts";
 
 export interface EnqueueRequest {
   message: NewMessage;
@@ -68,7 +67,7 @@ export class Enqueuer {
       month: utcMonth(now),
       day: utcDay(now),
     });
-    metricsFor(this.ctx).countMessages("accepted", inserted.size);
+    this.ctx.metrics.countMessages("accepted", inserted.size);
     if (inserted.size > 0) this.announce();
     return batch.map((r) => ({ outcome: inserted.has(r.message.id) ? "queued" : "duplicate" }));
   }
@@ -109,7 +108,7 @@ export class Enqueuer {
       );
       return { decisions, inserted };
     });
-    metricsFor(this.ctx).countMessages("accepted", settled.inserted.size);
+    this.ctx.metrics.countMessages("accepted", settled.inserted.size);
     if (settled.inserted.size > 0) this.announce();
     return batch.map((r, i): Settled => {
       if (settled.decisions[i] === null) {

@@ -10,7 +10,6 @@ import {
 } from "@herald/db";
 import type { AppContext } from "../../context.ts";
 import { found } from "../../errors.ts";
-import { metricsFor } from "../../metrics/index.ts";
 import { requireInstance } from "../instances/index.ts";
 import { recordFailures } from "../messages/usage.ts";
 import { forgetWebhook } from "../messages/webhook-cache.ts";
@@ -112,7 +111,7 @@ export async function updateWebhook({
       ]);
     }
   });
-  metricsFor(ctx).countMessages("failed", failedIds.length);
+  ctx.metrics.countMessages("failed", failedIds.length);
   for (const id of failedIds) ctx.signals.messageFinished(id);
   forgetWebhook(ctx, tenantId, webhookId);
   return requireWebhook(ctx, tenantId, webhookId);
@@ -137,7 +136,7 @@ export async function deleteWebhook({
     await recordFailures(ctx, tx, rows);
     return rows;
   });
-  metricsFor(ctx).countMessages("failed", failed.length);
+  ctx.metrics.countMessages("failed", failed.length);
   forgetWebhook(ctx, tenantId, webhookId);
   for (const m of failed) ctx.signals.messageFinished(m.id);
 }

@@ -1,5 +1,6 @@
-// Turns a delivery decision into database state, in one transaction: the message, the channel's
-// health, webhooks disabled with their queued messages failed, the error log and usage counters.
+// Outcome recording: turns a delivery decision into database state, in one transaction (the
+// message, the channel's health, webhooks disabled with their queued messages failed, the error
+// log and usage counters), or into a plain outcome the worker batches with other channels'.
 import { CONNECTION_TEST_SOURCE, type DeliveryDecision } from "@herald/core";
 import {
   addUsage,
@@ -10,20 +11,17 @@ import {
   insertErrorLog,
   type OutcomeWithUsage,
   recordMessageOutcome,
-  type Sql,
   setChannelHealth,
   type UsageIncrement,
 } from "@herald/db";
-import { type AppContext, utcDay } from "../context.ts";
-import { metricsFor } from "../metrics/index.ts";
-import { forgetWebhook } from "../services/messages/webhook-cache.ts";
+import { type DeliveryContext, utcDay } from "./context.ts";
 
 export interface AppliedDecision {
   finishedMessageIds: string[];
 }
 
 export async function applyDecision(
-  ctx: AppContext,
+  ctx: DeliveryContext,
   params: {
     channelId: string;
     message: DueMessage;
@@ -51,7 +49,7 @@ export async function applyDecision(
   const finished: string[] = [];
   const disabledWebhooks: { id: string; tenantId: string }[] = [];
 
-  await (ctx.sql as Sql).begin(async (tx) => {
+  await ctx.sql.begin(async (tx) => {
     const m = decision.message;
     switch (m.action) {
       case "delivered":
@@ -147,7 +145,7 @@ export async function applyDecision(
     decision,
     usage.map((u) => u.counter),
   );
-  for (const w of disabledWebhooks) forgetWebhook(ctx, w.tenantId, w.id);
+  ctx.signals.webhooksDisabled(disabledWebhooks);
   return { finishedMessageIds: finished };
 }
 
@@ -192,20 +190,57 @@ export function plainOutcome(params: {
 
 /** Prometheus counters, after the commit so a rolled-back decision counts nothing. */
 export function countOutcome(
-  ctx: AppContext,
+  ctx: DeliveryContext,
   message: DueMessage,
   decision: DeliveryDecision,
   counters: readonly UsageIncrement["counter"][],
 ) {
-  const metrics = metricsFor(ctx);
+  const { metrics } = ctx;
   // The usage counters already hold every finished message, including those failed with a disabled channel.
   for (const counter of counters) {
     if (counter === "messagesSent") metrics.countMessages("delivered");
     else if (counter === "messagesFailed") metrics.countMessages("failed");
   }
   const action = decision.message.action;
-  if (action === "delivered") metrics.observeDelivery("delivered", message.createdAt);
-  else if (action === "fail") metrics.observeDelivery("failed", message.createdAt);
+  const nowMs = ctx.clock.now().getTime();
+  if (action === "delivered") metrics.observeDelivery("delivered", message.createdAt, nowMs);
+  else if (action === "fail") metrics.observeDelivery("failed", message.createdAt, nowMs);
   else if (action === "retry") metrics.countMessages("retrying");
-  else metrics.rateLimitWaits.inc({ source: "teams" });
+  else metrics.countRateLimitWait("teams");
+}
+
+/** A message whose webhook was deleted or made inactive after it was queued fails with that reason. */
+export async function failUnsendable(ctx: DeliveryContext, message: DueMessage): Promise<void> {
+  const reason = message.webhookDeleted
+    ? "Not delivered: the webhook was deleted."
+    : `Not delivered: the webhook is inactive.${message.disabledReason ? ` ${message.disabledReason}` : ""}`;
+  await ctx.sql.begin(async (tx) => {
+    await recordMessageOutcome(tx, {
+      id: message.id,
+      status: "failed",
+      statusMessage: reason,
+      lastHttpStatus: null,
+    });
+    await addUsage(tx, [
+      {
+        tenantId: message.tenantId,
+        instanceId: message.instanceId,
+        day: utcDay(ctx.clock.now()),
+        counter: "messagesFailed",
+        amount: 1,
+      },
+    ]);
+  });
+  ctx.metrics.countMessages("failed");
+  ctx.signals.messageFinished(message.id);
+}
+
+/** The message waits for the channel's rate windows; its status says until when. */
+export async function markWaiting(ctx: DeliveryContext, message: DueMessage, atMs: number): Promise<void> {
+  await recordMessageOutcome(ctx.sql, {
+    id: message.id,
+    status: "queued",
+    statusMessage: `Waiting for Teams' rate limit on this channel; it allows the next post at ${new Date(atMs).toISOString()}.`,
+    lastHttpStatus: null,
+  });
 }

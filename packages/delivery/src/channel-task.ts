@@ -1,0 +1,227 @@
+// One channel task: sends a leased channel's due messages in FIFO order while the rate windows of
+// its URL allow, records each outcome, and hands the channel back with the time it may send next.
+// Everything kind-specific comes from the channel's EndpointKind.
+import { DEFAULT_RETRY, longestPeriodMs, nextSendAt, type RatePolicy, withGuard } from "@herald/core";
+import {
+  type Batcher,
+  type ClaimedChannel,
+  type DueMessage,
+  loadSends,
+  type OutcomeWithUsage,
+  type SendReservation,
+} from "@herald/db";
+import type { DeliveryContext } from "./context.ts";
+import { type EndpointKind, endpointKind } from "./kinds/index.ts";
+import { applyDecision, countOutcome, failUnsendable, markWaiting, plainOutcome } from "./outcome.ts";
+import type { Poster } from "./poster.ts";
+
+/** The statements every send makes, batched across one worker's concurrent channel tasks. */
+export interface ChannelStatements {
+  readonly reservations: Batcher<SendReservation, { atMs: number; slotId: string | null } | null>;
+  readonly settlements: Batcher<string, number>;
+  readonly outcomes: Batcher<OutcomeWithUsage, undefined>;
+  readonly dueLists: Batcher<string, DueMessage[]>;
+  readonly releases: Batcher<{ channelId: string; notBefore: Date | null }, undefined>;
+}
+
+export interface ChannelTaskOptions {
+  /** Longest pause a task sleeps while holding its lease before it hands the channel back. */
+  readonly maxHoldMs: number;
+  /** Most messages one task sends before giving other channels their turn. */
+  readonly fairnessBudget: number;
+}
+
+export interface ChannelTaskEnv {
+  readonly ctx: DeliveryContext;
+  readonly poster: Poster;
+  readonly statements: ChannelStatements;
+  readonly options: ChannelTaskOptions;
+  /** False once the worker is stopping: the task finishes the send in flight and hands back. */
+  readonly running: () => boolean;
+}
+
+interface SendOutcome {
+  badRequests: number;
+  pauseUntil: number | null;
+  disabled: boolean;
+}
+
+export function ratePolicyOf(kind: EndpointKind, ctx: DeliveryContext): RatePolicy {
+  const base = kind.ratePolicy(ctx.config);
+  return base.length > 0 ? withGuard(base, ctx.config.rateGuardMs) : base;
+}
+
+export async function serveChannel(env: ChannelTaskEnv, channel: ClaimedChannel): Promise<void> {
+  const { ctx, statements } = env;
+  // All rate arithmetic runs on the database clock, shared by every replica.
+  const offset = channel.dbNow.getTime() - Date.now();
+  const now = () => Date.now() + offset;
+  const kind = endpointKind(channel.kind);
+  const policy = ratePolicyOf(kind, ctx);
+  const windowMs = longestPeriodMs(policy);
+  const sends = windowMs > 0 ? await loadSends(ctx.sql, { channelId: channel.id, windowMs }) : [];
+  let badRequests = channel.consecutiveBadRequests;
+  let notBefore: number | null = channel.pausedUntil ? channel.pausedUntil.getTime() : null;
+  let sent = 0;
+  const urls = new Map<string, string>();
+
+  try {
+    work: while (env.running() && (notBefore === null || notBefore <= now())) {
+      notBefore = null;
+      const batch = await statements.dueLists.submit(channel.id);
+      if (batch.length === 0) break;
+      for (const message of batch) {
+        if (!env.running()) break work;
+        if (!message.webhookActive || message.webhookDeleted) {
+          await failUnsendable(ctx, message);
+          continue;
+        }
+        if (windowMs > 0) {
+          const at = nextSendAt(policy, pruneOld(sends, now(), windowMs), now());
+          if (at > now()) {
+            ctx.metrics.countRateLimitWait("window");
+            if (at - now() > env.options.maxHoldMs) {
+              notBefore = at;
+              await markWaiting(ctx, message, at);
+              break work;
+            }
+            await delay(at - now());
+          }
+        }
+        const reserved = await statements.reservations.submit({
+          channelId: channel.id,
+          messageId: message.id,
+          record: windowMs > 0,
+        });
+        if (reserved === null) return; // lease lost: another worker serves this channel now
+        // Without windows the attempt is counted with the outcome (see reserveSends).
+        const outcome = await send(env, kind, channel, message, badRequests, windowMs === 0, urls);
+        if (reserved.slotId !== null) sends.push(await statements.settlements.submit(reserved.slotId));
+        badRequests = outcome.badRequests;
+        sent++;
+        if (outcome.pauseUntil !== null) {
+          notBefore = outcome.pauseUntil;
+          break work;
+        }
+        if (outcome.disabled) break work;
+        if (sent >= env.options.fairnessBudget) break work;
+      }
+    }
+  } finally {
+    await statements.releases.submit({
+      channelId: channel.id,
+      notBefore: notBefore === null ? null : new Date(notBefore),
+    });
+  }
+}
+
+async function send(
+  env: ChannelTaskEnv,
+  kind: EndpointKind,
+  channel: ClaimedChannel,
+  message: DueMessage,
+  badRequests: number,
+  attempted: boolean,
+  urls: Map<string, string>,
+): Promise<SendOutcome> {
+  const { ctx } = env;
+  const started = Date.now();
+  // One decryption per webhook per channel visit, not per message.
+  let url = urls.get(message.webhookId);
+  if (url === undefined) {
+    url = ctx.keys.decryptUrl(message.urlCiphertext, message.urlKeyId);
+    urls.set(message.webhookId, url);
+  }
+  const answer = message.payload
+    ? await env.poster.post(url, message.payload)
+    : ({ type: "network_error", error: "message body was purged before delivery" } as const);
+  const nowMs = Date.now();
+  if (answer.type === "refused") return refuse(ctx, channel, message, answer.reason);
+  const classification = kind.classify(answer, nowMs);
+  const decision = kind.decide(classification, {
+    attempts: message.attempts + 1,
+    queuedAtMs: message.createdAt.getTime(),
+    nowMs,
+    consecutiveBadRequests: badRequests,
+    random: Math.random,
+    retry: { ...DEFAULT_RETRY, maxAgeMs: ctx.config.retryMaxAgeMs },
+    throttlePauseMs: 60_000,
+  });
+  const httpStatus = answer.type === "response" ? answer.status : null;
+  const teamsText = "text" in classification ? classification.text : null;
+  const plain = plainOutcome({ message, decision, httpStatus, previousBadRequests: badRequests, attempted });
+  if (plain) {
+    // The common case (delivered, or a plain retry): one statement shared with other channels.
+    await env.statements.outcomes.submit(plain);
+    countOutcome(ctx, message, decision, plain.counter ? [plain.counter] : []);
+    if (plain.status !== "queued") ctx.signals.messageFinished(message.id);
+    return { badRequests, pauseUntil: null, disabled: false };
+  }
+  const applied = await applyDecision(ctx, {
+    channelId: channel.id,
+    message,
+    decision,
+    httpStatus,
+    teamsText,
+    classification: classification.kind,
+    previousBadRequests: badRequests,
+    attempted,
+  });
+  for (const id of applied.finishedMessageIds) ctx.signals.messageFinished(id);
+  if (decision.errorLog) {
+    ctx.logger.warn(
+      {
+        messageId: message.id,
+        webhookId: message.webhookId,
+        status: httpStatus,
+        kind: decision.errorLog.kind,
+        ms: Date.now() - started,
+      },
+      decision.errorLog.action,
+    );
+  }
+  const c = decision.channel;
+  return {
+    badRequests: c.action === "count_bad_request" ? c.consecutive : c.action === "none" ? badRequests : 0,
+    pauseUntil: c.action === "pause" ? c.untilMs : null,
+    disabled: c.action === "disable",
+  };
+}
+
+/** Herald itself refused to post (SSRF guard): nothing was sent; the channel is disabled with the reason. */
+async function refuse(
+  ctx: DeliveryContext,
+  channel: ClaimedChannel,
+  message: DueMessage,
+  reason: string,
+): Promise<SendOutcome> {
+  const sentence = `Herald refused to post to this webhook URL: ${reason}`;
+  const applied = await applyDecision(ctx, {
+    channelId: channel.id,
+    message,
+    decision: {
+      message: { action: "fail", reason: sentence },
+      channel: { action: "disable", reason: sentence },
+      errorLog: { kind: "URL Not Allowed", action: "Message failed; channel disabled" },
+      userMessage: sentence,
+    },
+    httpStatus: null,
+    teamsText: null,
+    classification: "refused",
+    previousBadRequests: 0,
+  });
+  for (const id of applied.finishedMessageIds) ctx.signals.messageFinished(id);
+  ctx.logger.warn({ messageId: message.id, webhookId: message.webhookId }, "post refused by the SSRF guard");
+  return { badRequests: 0, pauseUntil: null, disabled: true };
+}
+
+function pruneOld(sends: number[], nowMs: number, windowMs: number): number[] {
+  let drop = 0;
+  while (drop < sends.length && (sends[drop] ?? 0) <= nowMs - windowMs) drop++;
+  if (drop > 0) sends.splice(0, drop);
+  return sends;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}

@@ -1,0 +1,77 @@
+// What the delivery engine needs from the runtime that hosts it (the api process, or a worker
+// process on its own): the database, its settings, the URL keyring, a clock, signals, a logger and
+// metrics. It is a narrow interface so that delivery depends on no HTTP code.
+import { EventEmitter } from "node:events";
+import type { RatePolicy } from "@herald/core";
+import type { DiskFullReporter, Sql } from "@herald/db";
+import type { Logger } from "pino";
+
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface DeliveryConfig {
+  readonly workerConcurrency: number;
+  readonly workerLeaseMs: number;
+  readonly sendTimeoutMs: number;
+  readonly webhookHosts: readonly string[];
+  readonly workflowsPolicy: RatePolicy;
+  readonly rateGuardMs: number;
+  readonly retryMaxAgeMs: number;
+  readonly retentionDays: number;
+}
+
+export interface UrlKeyring {
+  decryptUrl(ciphertext: Uint8Array, keyId: string): string;
+}
+
+/** The counters delivery moves; the host's Prometheus registry implements them. */
+export interface DeliveryMetrics {
+  countMessages(status: "accepted" | "delivered" | "failed" | "retrying", amount?: number): void;
+  observeDelivery(outcome: "delivered" | "failed", acceptedAt: Date, nowMs: number): void;
+  countRateLimitWait(source: "teams" | "window"): void;
+}
+
+export interface DeliveryContext {
+  readonly sql: Sql;
+  readonly engine: "postgres" | "embedded";
+  readonly config: DeliveryConfig;
+  readonly keys: UrlKeyring;
+  readonly clock: Clock;
+  readonly signals: DeliverySignals;
+  readonly logger: Logger;
+  readonly metrics: DeliveryMetrics;
+  readonly diskFull: DiskFullReporter;
+}
+
+export interface DisabledWebhook {
+  readonly id: string;
+  readonly tenantId: string;
+}
+
+/**
+ * In-process signals between the api and a worker in the same process: "new work" wakes the
+ * worker without waiting for its poll, "message finished" wakes a waiting sendMessage call,
+ * "webhooks disabled" lets the api's webhook cache forget them at once. Across processes the same
+ * happens through NOTIFY and polling, so this is an optimisation, never a need.
+ */
+export class DeliverySignals extends EventEmitter {
+  constructor() {
+    super();
+    this.setMaxListeners(0);
+  }
+  workQueued(): void {
+    this.emit("work");
+  }
+  messageFinished(messageId: string): void {
+    this.emit(`finished:${messageId}`);
+  }
+  webhooksDisabled(webhooks: readonly DisabledWebhook[]): void {
+    if (webhooks.length > 0) this.emit("webhooks-disabled", webhooks);
+  }
+}
+
+export function utcDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}

@@ -1,0 +1,15 @@
+export {
+  type Clock,
+  type DeliveryConfig,
+  type DeliveryContext,
+  type DeliveryMetrics,
+  DeliverySignals,
+  type DisabledWebhook,
+  systemClock,
+  type UrlKeyring,
+  utcDay,
+} from "./context.ts";
+export { HOUSEKEEPING_MS, Housekeeping, type PeriodicJob } from "./housekeeping.ts";
+export { type EndpointKind, endpointKind } from "./kinds/index.ts";
+export { createPoster, guardedLookup, type Poster, type RefusedPost } from "./poster.ts";
+export { DeliveryWorker, type WorkerOptions } from "./worker.ts";
