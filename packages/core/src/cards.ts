@@ -16,10 +16,29 @@ export {
   textToAdaptiveCard,
 } from "./card-convert.ts";
 
-export type MessageInput = { text?: string | undefined; card?: Record<string, unknown> | undefined };
+/** A person (UPN or Entra object id) to @mention in the message. */
+export interface Mention {
+  id: string;
+  name: string;
+}
+export type MessageInput = {
+  text?: string | undefined;
+  card?: Record<string, unknown> | undefined;
+  mentions?: readonly Mention[] | undefined;
+};
 export type PayloadResult =
-  | { ok: true; payload: Record<string, unknown>; body: string; bytes: number }
-  | { ok: false; code: "invalid_card" | "payload_too_large"; message: string };
+  | {
+      ok: true;
+      payload: Record<string, unknown>;
+      body: string;
+      bytes: number;
+      /** Legacy connectors cannot mention: the names were sent as plain text. */
+      mentionsAsText: boolean;
+    }
+  | { ok: false; code: "invalid_card" | "invalid_mentions" | "payload_too_large"; message: string };
+
+/** Teams renders at most 20 mentions in one message. */
+export const MAX_MENTIONS = 20;
 export type CardType = "message_card" | "adaptive_card" | "adaptive_message";
 
 /** Legacy connectors refuse bodies over about 28 KB; the same bound is applied to Workflows. */
@@ -147,7 +166,75 @@ function workflowsMessageCard(card: JsonObject, text: string | undefined): Built
   return { ok: true, payload: asMessage([adaptive]) };
 }
 
+export function atTag(name: string): string {
+  return `<at>${name}</at>`;
+}
+
+function mentionsProblem(mentions: readonly Mention[]): string | null {
+  if (mentions.length > MAX_MENTIONS) {
+    return `A message can mention at most ${MAX_MENTIONS} people; this one names ${mentions.length}.`;
+  }
+  for (const [i, m] of mentions.entries()) {
+    if (nonBlankString(m.id) === undefined) return `mentions[${i}].id must be a UPN or an Entra object id.`;
+    if (nonBlankString(m.name) === undefined) return `mentions[${i}].name must be the name to show.`;
+    if (/[<>]/.test(m.name)) return `mentions[${i}].name must not contain < or >.`;
+  }
+  return null;
+}
+
+/** The text with every mention's `<at>name</at>` in it: the ones missing are added at the end. */
+function textWithTags(text: string | undefined, mentions: readonly Mention[]): string | undefined {
+  const missing = mentions.filter((m) => !(text ?? "").includes(atTag(m.name))).map((m) => atTag(m.name));
+  if (missing.length === 0) return text;
+  return text === undefined ? missing.join(" ") : `${text} ${missing.join(" ")}`;
+}
+
+/** Adds `msteams.entities` mentions to the first card, and a line with any tag no TextBlock carries. */
+function withMentionEntities(message: JsonObject, mentions: readonly Mention[]): JsonObject {
+  const attachments = Array.isArray(message.attachments) ? message.attachments : [];
+  const first = attachments[0];
+  const card = isJsonObject(first) && isJsonObject(first.content) ? first.content : undefined;
+  if (first === undefined || card === undefined) return message;
+  const shown = JSON.stringify(card.body ?? []);
+  const untagged = mentions.filter((m) => !shown.includes(JSON.stringify(atTag(m.name)).slice(1, -1)));
+  const body = Array.isArray(card.body) ? card.body : [];
+  const msteams = isJsonObject(card.msteams) ? card.msteams : {};
+  const existing = Array.isArray(msteams.entities) ? msteams.entities : [];
+  const entities = mentions.map((m) => ({
+    type: "mention",
+    text: atTag(m.name),
+    mentioned: { id: m.id, name: m.name },
+  }));
+  const content: JsonObject = {
+    ...card,
+    body: untagged.length === 0 ? body : [...body, textBlock(untagged.map((m) => atTag(m.name)).join(" "))],
+    msteams: { ...msteams, entities: [...existing, ...entities] },
+  };
+  return { ...message, attachments: [{ ...(first as JsonObject), content }, ...attachments.slice(1)] };
+}
+
+/** Legacy connectors cannot mention: `<at>name</at>` becomes the plain name, and names not in the text are added. */
+function namesAsText(text: string | undefined, mentions: readonly Mention[]): string | undefined {
+  const tagged = textWithTags(text, mentions);
+  if (tagged === undefined) return undefined;
+  return mentions.reduce((t, m) => t.split(atTag(m.name)).join(m.name), tagged);
+}
+
 function build(kind: UrlKind, input: MessageInput): Built {
+  const mentions = input.mentions ?? [];
+  if (mentions.length === 0) return buildPlain(kind, input);
+  if (kind === "legacy") {
+    const text = namesAsText(nonBlankString(input.text), mentions);
+    return buildPlain(kind, { ...input, text });
+  }
+  const text = nonBlankString(input.text);
+  // With a card and no text, the tags go in a line of their own (withMentionEntities adds it).
+  const tagged = text === undefined && input.card !== undefined ? undefined : textWithTags(text, mentions);
+  const built = buildPlain(kind, { ...input, text: tagged });
+  return built.ok ? { ok: true, payload: withMentionEntities(built.payload, mentions) } : built;
+}
+
+function buildPlain(kind: UrlKind, input: MessageInput): Built {
   const text = nonBlankString(input.text);
   const card: unknown = input.card;
   if (card === undefined || card === null) {
@@ -177,6 +264,9 @@ function build(kind: UrlKind, input: MessageInput): Built {
 
 /** The body to POST to a webhook of `kind`, checked against the size Teams accepts. */
 export function buildTeamsPayload(kind: UrlKind, input: MessageInput): PayloadResult {
+  const mentions = input.mentions ?? [];
+  const problem = mentionsProblem(mentions);
+  if (problem !== null) return { ok: false, code: "invalid_mentions", message: problem };
   const built = build(kind, input);
   if (!built.ok) return invalid(built.message);
   let body: string;
@@ -193,5 +283,11 @@ export function buildTeamsPayload(kind: UrlKind, input: MessageInput): PayloadRe
       message: `The message is ${bytes} bytes once prepared for Teams, over the ${MAX_PAYLOAD_BYTES}-byte (28 KB) limit; shorten the text or the card by ${bytes - MAX_PAYLOAD_BYTES} bytes.`,
     };
   }
-  return { ok: true, payload: built.payload, body, bytes };
+  return {
+    ok: true,
+    payload: built.payload,
+    body,
+    bytes,
+    mentionsAsText: kind === "legacy" && mentions.length > 0,
+  };
 }

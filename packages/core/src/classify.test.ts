@@ -84,11 +84,17 @@ describe("classifyTeamsAnswer: legacy connectors", () => {
 });
 
 describe("classifyTeamsAnswer: Workflows", () => {
-  it("counts 200, 201 and 202 as delivered whatever the body", () => {
+  it("counts 200, 201 and 202 as accepted by Power Automate whatever the body", () => {
     for (const status of [200, 201, 202]) {
-      expect(classifyTeamsAnswer("workflows", response(status, ""), NOW)).toEqual({ kind: "delivered" });
+      expect(classifyTeamsAnswer("workflows", response(status, ""), NOW)).toEqual({
+        kind: "accepted",
+        status,
+      });
     }
-    expect(classifyTeamsAnswer("workflows", response(200, "anything"), NOW)).toEqual({ kind: "delivered" });
+    expect(classifyTeamsAnswer("workflows", response(200, "anything"), NOW)).toEqual({
+      kind: "accepted",
+      status: 200,
+    });
   });
 });
 

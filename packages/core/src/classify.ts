@@ -10,12 +10,24 @@ export type TeamsAnswer =
 
 export type TransientCause = "status" | "network_error" | "timeout";
 
+/** Power Automate's own refusals, named by the JSON error code of its answer. */
+export type FlowRefusal =
+  /** 400 WorkflowTriggerIsNotEnabled: the flow is turned off. */
+  | "flow_off"
+  /** 404 WorkflowNotFound / WorkflowTriggerVersionNotFound: the flow was deleted. */
+  | "flow_deleted"
+  /** 401/403 DirectApiAuthorizationRequired, MisMatchingOAuthClaims…: the caller is not one the flow accepts. */
+  | "flow_unauthorized";
+
 export type Classification =
   | { kind: "delivered" }
-  | { kind: "throttled"; status: number; text: string; retryAfterMs: number | null }
+  /** Power Automate accepted the request (202); the flow posts it, or fails where only its owner sees. */
+  | { kind: "accepted"; status: number }
+  | { kind: FlowRefusal; status: number; code: string; text: string }
+  | { kind: "throttled"; status: number; text: string; retryAfterMs: number | null; code?: string }
   | { kind: "gone"; status: 410 | 404; text: string; reason: "connector_removed" | "channel_not_found" }
   | { kind: "too_large"; status: 413; text: string }
-  | { kind: "bad_request"; status: number; text: string }
+  | { kind: "bad_request"; status: number; text: string; code?: string }
   | {
       kind: "transient";
       status: number | null;
@@ -50,10 +62,9 @@ function classifyResponse(
   const { status, body } = answer;
   const text = collapseText(body);
   const retryAfterMs = () => parseRetryAfter(answer.retryAfter, nowMs);
+  if (kind === "workflows") return classifyFlowAnswer(status, body, text, retryAfterMs);
   if (status < 200 || status >= 300) return classifyStatus(status, text, retryAfterMs);
 
-  // Workflows accepts with 202 and an empty body; there is nothing more to read.
-  if (kind === "workflows") return { kind: "delivered" };
   if (status === 200 && /^\d+$/.test(body.trim())) return { kind: "delivered" };
   const embedded = EMBEDDED_ERROR.exec(body);
   const embeddedStatus = embedded ? Number(embedded[1]) : null;
@@ -62,6 +73,58 @@ function classifyResponse(
   }
   // A legacy 2xx that is neither "1" nor a recognisable error did not post anything we can vouch for.
   return { kind: "bad_request", status, text };
+}
+
+const FLOW_CODES: Readonly<Record<string, FlowRefusal>> = {
+  workflowtriggerisnotenabled: "flow_off",
+  workflownotfound: "flow_deleted",
+  workflowtriggerversionnotfound: "flow_deleted",
+  workflowtriggernotfound: "flow_deleted",
+  directapiauthorizationrequired: "flow_unauthorized",
+  mismatchingoauthclaims: "flow_unauthorized",
+  directapiinvalidauthorizationscheme: "flow_unauthorized",
+  invalidauthenticationtoken: "flow_unauthorized",
+};
+
+/** `{"error":{"code","message"}}`, Power Automate's error body; null when the body is not one. */
+export function powerAutomateError(body: string): { code: string; message: string } | null {
+  if (!body.trimStart().startsWith("{")) return null;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    const error = (parsed as { error?: unknown } | null)?.error as
+      | { code?: unknown; message?: unknown }
+      | undefined;
+    if (typeof error?.code !== "string") return null;
+    return { code: error.code, message: typeof error.message === "string" ? error.message : "" };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Power Automate answers by status and names the reason in a JSON error code. The code decides
+ * where it is known (a turned-off flow answers 400, which by status alone would count toward
+ * disabling the channel); otherwise the status does, as for any HTTP endpoint. Any 2xx means
+ * only that the request was accepted: the flow runs afterwards.
+ */
+function classifyFlowAnswer(
+  status: number,
+  body: string,
+  text: string,
+  retryAfterMs: () => number | null,
+): Classification {
+  if (status >= 200 && status < 300) return { kind: "accepted", status };
+  const error = powerAutomateError(body);
+  const said = error === null ? text : collapseText(`${error.code}: ${error.message}`);
+  const refusal = error === null ? undefined : FLOW_CODES[error.code.toLowerCase()];
+  if (refusal !== undefined && error !== null && status >= 400 && status < 500) {
+    return { kind: refusal, status, code: error.code, text: said };
+  }
+  const classified = classifyStatus(status, said, retryAfterMs);
+  if (error !== null && (classified.kind === "throttled" || classified.kind === "bad_request")) {
+    return { ...classified, code: error.code };
+  }
+  return classified;
 }
 
 function classifyStatus(status: number, text: string, retryAfterMs: () => number | null): Classification {

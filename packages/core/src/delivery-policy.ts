@@ -1,5 +1,6 @@
 // What to do after Teams answered: the message's next step, the channel's, and the error-log line.
 import type { Classification } from "./classify.ts";
+import { decideFlowAnswer } from "./flow-policy.ts";
 import { formatDuration, formatUtcTime } from "./format.ts";
 
 export interface RetryConfig {
@@ -36,6 +37,12 @@ export interface DeliveryContext {
   random: () => number;
   retry: RetryConfig;
   throttlePauseMs: number;
+  /** Who answered, in sentences: "Teams" (default) or "Power Automate". */
+  speaker?: "Teams" | "Power Automate";
+  /** Probes of a paused flow made so far (0 or absent when the channel was not paused). */
+  pauseProbes?: number;
+  /** Whether the webhook calls its flow with an Entra app's token. */
+  withEntraApp?: boolean;
 }
 
 export type MessageAction =
@@ -48,7 +55,8 @@ export type ChannelAction =
   | { action: "none" }
   | { action: "reset_bad_requests" }
   | { action: "count_bad_request"; consecutive: number }
-  | { action: "pause"; untilMs: number }
+  /** With a reason the pause is shown on the webhook (a turned-off flow); without, it is a rate-limit pause. */
+  | { action: "pause"; untilMs: number; reason?: string; probes?: number }
   | { action: "disable"; reason: string };
 
 export interface ErrorLogEntry {
@@ -84,13 +92,23 @@ const STATUS_LABELS: Readonly<Record<number, string>> = {
   422: "Unprocessable Content",
 };
 
-/** Teams' own words, quoted after our sentence, so that punctuation in them cannot garble ours. */
-function said(text: string): string {
-  return text === "" ? "" : ` Teams said: "${text}"`;
+/** The answerer's own words, quoted after our sentence, so that punctuation in them cannot garble ours. */
+function said(text: string, who: string = "Teams"): string {
+  return text === "" ? "" : ` ${who} said: "${text}"`;
 }
 
 export function decideDelivery(c: Classification, ctx: DeliveryContext): DeliveryDecision {
+  const who = ctx.speaker ?? "Teams";
   switch (c.kind) {
+    case "accepted":
+    case "flow_off":
+    case "flow_deleted":
+    case "flow_unauthorized": {
+      const decision = decideFlowAnswer(c, ctx);
+      if (decision !== null) return decision;
+      throw new Error(`no decision for ${c.kind}`);
+    }
+
     case "delivered":
       return {
         message: { action: "delivered" },
@@ -105,8 +123,8 @@ export function decideDelivery(c: Classification, ctx: DeliveryContext): Deliver
           ? "The connector was removed in Teams (HTTP 410)"
           : "The Teams channel or its webhook no longer exists (HTTP 404)";
       return {
-        message: { action: "fail", reason: `${what}.${said(c.text)}` },
-        channel: { action: "disable", reason: `${what}.${said(c.text)}` },
+        message: { action: "fail", reason: `${what}.${said(c.text, who)}` },
+        channel: { action: "disable", reason: `${what}.${said(c.text, who)}` },
         errorLog: {
           kind: c.status === 410 ? "410 Invalid Webhook" : "404 Channel Not Found",
           action: "Channel disabled",
@@ -126,7 +144,7 @@ export function decideDelivery(c: Classification, ctx: DeliveryContext): Deliver
         message: { action: "wait", atMs: until },
         channel: { action: "pause", untilMs: until },
         errorLog: { kind: "429 Rate Limited", action: `Paused until ${at}; message will be retried` },
-        userMessage: `Teams is rate limiting this channel (HTTP 429); the message is queued and will be sent after ${at}.`,
+        userMessage: `${who} is rate limiting this channel (HTTP 429); the message is queued and will be sent after ${at}.`,
       };
     }
 
@@ -134,11 +152,11 @@ export function decideDelivery(c: Classification, ctx: DeliveryContext): Deliver
       return {
         message: {
           action: "fail",
-          reason: `Teams refused the message as too large (HTTP 413).${said(c.text)}`,
+          reason: `${who} refused the message as too large (HTTP 413).${said(c.text, who)}`,
         },
         channel: { action: "none" },
         errorLog: { kind: "413 Payload Too Large", action: "Message failed" },
-        userMessage: "Teams refused the message as too large (HTTP 413); keep messages under 28 KB.",
+        userMessage: `${who} refused the message as too large (HTTP 413); keep messages under 28 KB.`,
       };
 
     case "bad_request":
@@ -155,14 +173,15 @@ function refusal(
   c: Extract<Classification, { kind: "bad_request" | "redirect" }>,
   ctx: DeliveryContext,
 ): DeliveryDecision {
+  const who = ctx.speaker ?? "Teams";
   const consecutive = ctx.consecutiveBadRequests + 1;
   const disable = consecutive > MAX_CONSECUTIVE_BAD_REQUESTS;
   const what =
     c.kind === "redirect"
-      ? `Teams answered with a redirect (HTTP ${c.status}), which is never followed; check the webhook URL`
+      ? `${who} answered with a redirect (HTTP ${c.status}), which is never followed; check the webhook URL`
       : c.status >= 200 && c.status < 300
-        ? `Teams answered HTTP ${c.status} without confirming the message`
-        : `Teams refused the message (HTTP ${c.status})`;
+        ? `${who} answered HTTP ${c.status} without confirming the message`
+        : `${who} refused the message (HTTP ${c.status})`;
   const label =
     c.kind === "redirect"
       ? "Redirect"
@@ -171,17 +190,17 @@ function refusal(
         : (STATUS_LABELS[c.status] ?? "Unknown Error");
   const streak = `${consecutive} refusals in a row`;
   return {
-    message: { action: "fail", reason: `${what}.${said(c.text)}` },
+    message: { action: "fail", reason: `${what}.${said(c.text, who)}` },
     channel: disable
-      ? { action: "disable", reason: `${what} (${streak}).${said(c.text)}` }
+      ? { action: "disable", reason: `${what} (${streak}).${said(c.text, who)}` }
       : { action: "count_bad_request", consecutive },
     errorLog: {
       kind: `${c.status} ${label}`,
       action: disable ? `Message failed; channel disabled after ${streak}` : "Message failed",
     },
     userMessage: disable
-      ? `${what}; the channel has been disabled after ${streak}.${said(c.text)}`
-      : `${what}.${said(c.text)}`,
+      ? `${what}; the channel has been disabled after ${streak}.${said(c.text, who)}`
+      : `${what}.${said(c.text, who)}`,
   };
 }
 
@@ -189,15 +208,16 @@ function transient(
   c: Extract<Classification, { kind: "transient" }>,
   ctx: DeliveryContext,
 ): DeliveryDecision {
+  const who = ctx.speaker ?? "Teams";
   const cause = c.cause ?? (c.status === null ? "network_error" : "status");
   const detail = c.text === "" ? "" : ` (${c.text})`;
   const what =
     cause === "timeout"
-      ? `Teams did not answer in time${detail}`
+      ? `${who} did not answer in time${detail}`
       : cause === "network_error"
-        ? `Teams could not be reached${detail}`
-        : `Teams answered HTTP ${c.status}`;
-  const quoted = cause === "status" ? said(c.text) : "";
+        ? `${who} could not be reached${detail}`
+        : `${who} answered HTTP ${c.status}`;
+  const quoted = cause === "status" ? said(c.text, who) : "";
   const kind =
     cause === "timeout"
       ? "Timeout"

@@ -127,3 +127,42 @@ export function maskWebhookUrl(url: string): string {
   const tail = hidden >= MIN_HIDDEN_FOR_TAIL ? href.slice(-4) : "";
   return `${shown}…${tail}`;
 }
+
+export interface WorkflowsUrlShape {
+  /** "direct": `/powerautomate/automations/direct[/cu/<n>]/workflows/…`; "logic": `/workflows/…` (logic.azure.com). */
+  form: "direct" | "logic";
+  /** The routing segment of newer URLs (`/cu/16/`), or null. */
+  cu: number | null;
+  flowId: string;
+  /**
+   * False when the URL has no `sig`: the flow admits only Entra-authenticated callers ("Any user in
+   * my tenant" / "Specific users in my tenant"), so Herald needs an Entra app to call it.
+   */
+  signed: boolean;
+}
+
+const DIRECT_PATH = /^\/powerautomate\/automations\/direct(?:\/cu\/(\d+))?\/workflows\/([^/]+)\//i;
+const LOGIC_PATH = /^\/workflows\/([^/]+)\//i;
+
+/** The parts of a Workflows trigger URL that change how Herald calls it; null for other URLs. */
+export function workflowsUrlShape(raw: string): WorkflowsUrlShape | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return null;
+  }
+  const signed = (url.searchParams.get("sig") ?? "") !== "";
+  const direct = DIRECT_PATH.exec(url.pathname);
+  if (direct?.[2] !== undefined) {
+    return {
+      form: "direct",
+      cu: direct[1] === undefined ? null : Number(direct[1]),
+      flowId: direct[2],
+      signed,
+    };
+  }
+  const logic = LOGIC_PATH.exec(url.pathname);
+  if (logic?.[1] !== undefined) return { form: "logic", cu: null, flowId: logic[1], signed };
+  return null;
+}
