@@ -10,7 +10,7 @@ import type { AppEnv } from "./env.ts";
 import { DomainError, type ErrorCode, statusForCode } from "./errors.ts";
 import { accessLog } from "./middleware/access-log/index.ts";
 import { adminAuth } from "./middleware/admin-auth/index.ts";
-import { bodyReader } from "./middleware/body-reader/index.ts";
+import { bodyReader, DEFAULT_MAX_DEPTH as MAX_JSON_DEPTH } from "./middleware/body-reader/index.ts";
 import { httpMetrics } from "./middleware/http-metrics/index.ts";
 import { licenseAuth } from "./middleware/license-auth/index.ts";
 import { sessionAuth } from "./middleware/session-auth/index.ts";
@@ -28,7 +28,19 @@ import { usageRoutes } from "./routes/usage.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { Enqueuer } from "./services/messages/enqueue.ts";
 
+/** sendMessage carries cards (28 KB for Teams, but callers send MessageCards that shrink on conversion). */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Sign-up, sign-in and password bodies: an email, a password and a name. */
+export const MAX_AUTH_BODY_BYTES = 4 * 1024;
+/** Configuration and operator bodies: names, a webhook URL, a description, a plan. */
+export const MAX_CONFIG_BODY_BYTES = 16 * 1024;
+
+/** Each route takes the smallest body that fits it, so that only sendMessage reads a megabyte. */
+function bodyLimitFor(path: string): number {
+  if (path === "/v1/messages") return MAX_BODY_BYTES;
+  if (path.startsWith("/v1/auth/")) return MAX_AUTH_BODY_BYTES;
+  return MAX_CONFIG_BODY_BYTES;
+}
 
 export interface HeraldApp {
   app: OpenAPIHono<AppEnv>;
@@ -53,14 +65,19 @@ export function createApp(ctx: AppContext): HeraldApp {
   app.use("*", requestId({ headerName: "X-Request-Id" }));
   app.use("*", accessLog({ logger: ctx.logger }));
   app.use("*", httpMetrics({ metrics: ctx.metrics }));
-  app.use(
-    "/v1/*",
-    bodyReader({
-      maxBytes: MAX_BODY_BYTES,
-      tooLarge: () =>
-        new DomainError("payload_too_large", `Request body is larger than ${MAX_BODY_BYTES} bytes.`),
-    }),
-  );
+  const readBody = bodyReader({
+    maxBytes: (c) => bodyLimitFor(c.req.path),
+    tooLarge: (limit) =>
+      new DomainError("payload_too_large", `Request body is larger than ${limit} bytes, this route's limit.`),
+    maxDepth: MAX_JSON_DEPTH,
+    tooDeep: (depth) =>
+      new DomainError(
+        "invalid_request",
+        `Request body nests arrays or objects deeper than ${depth} levels; flatten it (Adaptive Cards need far fewer).`,
+      ),
+  });
+  app.use("/v1/*", readBody);
+  app.use("/admin/*", readBody);
 
   // The validation body is optional: an empty one, even labelled JSON, means "the credentials are
   // in the headers", not malformed JSON. Without a content type the route's optional body is {}.

@@ -16,3 +16,4 @@ export {
 export { assignPlan, getTenants } from "./services/admin/index.ts";
 export { reportOverage } from "./services/billing/meter.ts";
 export { type RotationProgress, type RotationReport, rotateWebhookKeys } from "./services/keys/rotate.ts";
+export { licenseCacheBytes } from "./services/licenses/authenticate.ts";

@@ -39,7 +39,8 @@ const cache = new Map<string, Asset>();
 function load(name: string): Asset | undefined {
   const cached = cache.get(name);
   if (cached) return cached;
-  const source = SOURCES[name];
+  // An own property only: "constructor" or "__proto__" must not find Object.prototype's.
+  const source = Object.hasOwn(SOURCES, name) ? SOURCES[name] : undefined;
   if (!source) return undefined;
   const body = new Uint8Array(readFileSync(source()));
   const etag = createHash("sha256").update(body).digest("base64url").slice(0, 12);

@@ -15,3 +15,34 @@ export function nonBlankString(value: unknown): string | undefined {
 export function utf8Length(text: string): number {
   return new TextEncoder().encode(text).length;
 }
+
+/**
+ * How deeply arrays and objects nest in a JSON text, without parsing it: brackets outside strings
+ * are counted, and the scan stops as soon as `limit` is passed. JSON.parse is recursive and runs on
+ * the event loop; a 1 MB body of `[[[[…` cost ~80 ms of it, and every later recursive walk (hashing,
+ * card conversion) overflows the stack. Checking the bytes first bounds both.
+ * Returns the depth reached (at most limit + 1); malformed text is left for JSON.parse to refuse.
+ */
+export function jsonNestingDepth(text: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 0x5c)
+        i++; // backslash: the next character is escaped
+      else if (code === 0x22) inString = false;
+      continue;
+    }
+    if (code === 0x22) inString = true;
+    else if (code === 0x5b || code === 0x7b) {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > limit) return deepest;
+      }
+    } else if (code === 0x5d || code === 0x7d) depth--;
+  }
+  return deepest;
+}

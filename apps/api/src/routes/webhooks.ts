@@ -29,7 +29,11 @@ const Description = z.string().max(1000);
 
 const ErrorLogQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z.string().regex(/^\d+$/).optional().openapi({ description: "nextCursor of the previous page" }),
+  before: z
+    .string()
+    .regex(/^el_[0-9a-f]{32}$/, "must be the nextCursor of a previous page")
+    .optional()
+    .openapi({ description: "nextCursor of the previous page" }),
   classification: z
     .enum(["gone", "throttled", "bad_request", "transient", "too_large", "redirect", "state"])
     .optional(),

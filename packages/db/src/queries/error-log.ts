@@ -13,6 +13,7 @@ export interface ErrorLogEntry {
 }
 
 export interface ErrorLogRow extends ErrorLogEntry {
+  /** The entry's opaque public id (`el_…`), also the page cursor. */
   id: string;
   at: Date;
 }
@@ -33,7 +34,7 @@ export async function insertErrorLog(sql: Queryable, entries: ErrorLogEntry[]): 
   )}`;
 }
 
-/** Newest first; `before` is the id cursor of the previous page's last row. */
+/** Newest first; `before` is the public id of the previous page's last row (unknown: an empty page). */
 export async function listErrorLog(
   sql: Queryable,
   params: {
@@ -46,12 +47,16 @@ export async function listErrorLog(
   },
 ): Promise<ErrorLogRow[]> {
   return sql<ErrorLogRow[]>`
-    SELECT id, tenant_id, instance_id, webhook_id, message_id, at, http_status, kind, classification, teams_text, action
+    SELECT public_id AS id, tenant_id, instance_id, webhook_id, message_id, at, http_status, kind, classification, teams_text, action
     FROM error_log
     WHERE tenant_id = ${params.tenantId}
       AND ${params.webhookId ? sql`webhook_id = ${params.webhookId}` : sql`true`}
       AND ${params.instanceId ? sql`instance_id = ${params.instanceId}` : sql`true`}
       AND ${params.classification ? sql`classification = ${params.classification}` : sql`true`}
-      AND ${params.before ? sql`id < ${params.before}` : sql`true`}
-    ORDER BY id DESC LIMIT ${params.limit}`;
+      AND ${
+        params.before
+          ? sql`id < (SELECT id FROM error_log WHERE tenant_id = ${params.tenantId} AND public_id = ${params.before})`
+          : sql`true`
+      }
+    ORDER BY error_log.id DESC LIMIT ${params.limit}`;
 }

@@ -16,7 +16,7 @@ describe("bodyReader", () => {
 
   beforeAll(async () => {
     const app = new Hono();
-    app.use("*", bodyReader({ maxBytes: 1000, tooLarge: () => new TooLarge("too large") }));
+    app.use("*", bodyReader({ maxBytes: 1000, maxDepth: 8, tooLarge: () => new TooLarge("too large") }));
     app.post("/echo", async (c) => c.json({ got: await c.req.json() }));
     app.onError((error, c) => {
       const status = error instanceof TooLarge ? 413 : error instanceof HTTPException ? error.status : 500;
@@ -102,5 +102,36 @@ describe("bodyReader", () => {
     } as RequestInit);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ got: { text: "two parts" } });
+  });
+
+  it("refuses a body nested deeper than the limit with a 400, on the server and in-process", async () => {
+    const deep = `{"junk":${"[".repeat(9)}${"]".repeat(9)}}`;
+    const shallow = `{"junk":${"[".repeat(7)}${"]".repeat(7)}}`;
+    const post = (body: string) =>
+      fetch(`${base}/echo`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    expect((await post(deep)).status).toBe(400);
+    expect((await post(shallow)).status).toBe(200);
+    const app = new Hono();
+    app.use("*", bodyReader({ maxBytes: 1000, maxDepth: 8, tooLarge: () => new TooLarge("too large") }));
+    app.post("/echo", async (c) => c.json({ got: await c.req.json() }));
+    app.onError((error, c) => c.json({}, error instanceof HTTPException ? error.status : 500));
+    const inProcess = await app.request("/echo", { method: "POST", body: deep });
+    expect(inProcess.status).toBe(400);
+  });
+
+  it("takes each route's own limit", async () => {
+    const app = new Hono();
+    app.use(
+      "*",
+      bodyReader({
+        maxBytes: (c) => (c.req.path === "/big" ? 1000 : 10),
+        tooLarge: () => new TooLarge("too large"),
+      }),
+    );
+    app.post("*", async (c) => c.json({ got: await c.req.json() }));
+    app.onError((error, c) => c.json({}, error instanceof TooLarge ? 413 : 500));
+    const body = JSON.stringify({ text: "x".repeat(50) });
+    expect((await app.request("/big", { method: "POST", body })).status).toBe(200);
+    expect((await app.request("/small", { method: "POST", body })).status).toBe(413);
   });
 });

@@ -1,18 +1,27 @@
 import type { IncomingMessage } from "node:http";
+import { jsonNestingDepth } from "@herald/core";
 import type { HttpBindings } from "@hono/node-server";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 
 export interface BodyReaderOptions {
-  maxBytes: number;
-  /** Thrown when the body is larger than maxBytes. */
-  tooLarge: () => Error;
+  /** The largest body the request's route takes, in bytes. */
+  maxBytes: number | ((c: Context) => number);
+  /** Thrown when the body is larger than the route's limit. */
+  tooLarge: (maxBytes: number) => Error;
+  /** Arrays and objects nested deeper than this are refused before the body is parsed. */
+  maxDepth?: number;
+  /** Thrown when the body nests deeper than maxDepth. */
+  tooDeep?: (maxDepth: number) => Error;
 }
 
+export const DEFAULT_MAX_DEPTH = 64;
+
 /**
- * Reads a request body once, up to `maxBytes`, before the route runs, so that a too-large body is a
- * 413 and a client that leaves mid-body is a 400 wherever the route reads it.
+ * Reads a request body once, up to the route's limit, before the route runs, so that a too-large
+ * body is a 413 and a client that leaves mid-body is a 400 wherever the route reads it. A body
+ * nested deeper than maxDepth is refused before anything parses it (see jsonNestingDepth).
  *
  * On @hono/node-server a body with a declared length is read with `c.req.text()`: the adapter reads
  * it straight off Node's request (no web Request, AbortSignal or ReadableStream per call) and Hono
@@ -21,25 +30,51 @@ export interface BodyReaderOptions {
  * it is read and handed to Hono as a new Request, as bodyLimit does. Elsewhere (app.request in
  * tests, other runtimes) it is Hono's bodyLimit.
  */
-export function bodyReader({ maxBytes, tooLarge }: BodyReaderOptions): MiddlewareHandler {
-  const fallback = bodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
-      throw tooLarge();
-    },
-  });
+export function bodyReader({
+  maxBytes,
+  tooLarge,
+  maxDepth = DEFAULT_MAX_DEPTH,
+  tooDeep = (depth) => new HTTPException(400, { message: `JSON nested deeper than ${depth} levels.` }),
+}: BodyReaderOptions): MiddlewareHandler {
+  const limitOf = typeof maxBytes === "number" ? () => maxBytes : maxBytes;
+  const fallbacks = new Map<number, MiddlewareHandler>();
+  const fallbackFor = (limit: number) => {
+    let fallback = fallbacks.get(limit);
+    if (!fallback) {
+      fallback = bodyLimit({
+        maxSize: limit,
+        onError: () => {
+          throw tooLarge(limit);
+        },
+      });
+      fallbacks.set(limit, fallback);
+    }
+    return fallback;
+  };
+  const checkDepth = (text: string) => {
+    if (jsonNestingDepth(text, maxDepth) > maxDepth) throw tooDeep(maxDepth);
+  };
   return async function bodyReaderMiddleware(c, next) {
-    const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
-    if (!incoming || typeof incoming.on !== "function") return fallback(c, next);
     if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    const limit = limitOf(c);
+    const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
+    if (!incoming || typeof incoming.on !== "function") {
+      return fallbackFor(limit)(c, async () => {
+        checkDepth(await c.req.text());
+        await next();
+      });
+    }
     const declared = incoming.headers["content-length"];
     if (declared !== undefined && incoming.headers["transfer-encoding"] === undefined) {
-      if (Number(declared) > maxBytes) throw tooLarge();
-      await c.req.text().catch((cause: unknown) => {
-        throw endedEarly(cause);
-      });
+      if (Number(declared) > limit) throw tooLarge(limit);
+      checkDepth(
+        await c.req.text().catch((cause: unknown) => {
+          throw endedEarly(cause);
+        }),
+      );
     } else {
-      const text = await readText(incoming, maxBytes, tooLarge);
+      const text = await readText(incoming, limit, tooLarge);
+      checkDepth(text);
       c.req.raw = new Request(c.req.url, { method: c.req.method, headers: c.req.raw.headers, body: text });
     }
     return next();
@@ -52,7 +87,11 @@ function endedEarly(cause?: unknown): HTTPException {
   return new HTTPException(400, { message: "The request body ended early; send the whole body.", cause });
 }
 
-function readText(incoming: IncomingMessage, maxBytes: number, tooLarge: () => Error): Promise<string> {
+function readText(
+  incoming: IncomingMessage,
+  maxBytes: number,
+  tooLarge: (maxBytes: number) => Error,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -68,7 +107,7 @@ function readText(incoming: IncomingMessage, maxBytes: number, tooLarge: () => E
         cleanup();
         // Discard the rest without holding it, so the 413 can still be answered.
         incoming.resume();
-        reject(tooLarge());
+        reject(tooLarge(maxBytes));
         return;
       }
       chunks.push(chunk);

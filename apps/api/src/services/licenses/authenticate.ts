@@ -1,10 +1,12 @@
 // Verifies LicenseKey/LicenseSecret pairs. Rows are cached for at most LICENSE_CACHE_TTL_MS so the
 // hot path skips the database; a revoked key therefore stops working within that bound on every
 // replica (at once on the replica that revoked it).
+import { hash } from "node:crypto";
 import { getLicense, type LicenseRow, touchBindingKeys } from "@herald/db";
 import type { AppContext } from "../../context.ts";
 import { hashLicenseSecret, sameHash } from "../../crypto.ts";
 import { DomainError } from "../../errors.ts";
+import { LruCache } from "../lru-cache.ts";
 
 export const LICENSE_CACHE_TTL_MS = 5_000;
 const TOUCH_INTERVAL_MS = 60_000;
@@ -27,20 +29,65 @@ export interface License {
   requestsPerSecond: number | null;
 }
 
+/**
+ * Binding keys Herald issues are `hk_` and base64url (16 characters today); the bound leaves room
+ * for longer ones. Anything else is refused before a lookup, so it costs neither a query nor a
+ * cache entry.
+ */
+const LICENSE_KEY_SHAPE = /^hk_[A-Za-z0-9_-]{8,64}$/;
+/** Secrets are `hs_` + base32 today; longer input cannot match, so it is not hashed. */
+const MAX_SECRET_LENGTH = 200;
+
+export function isLicenseKeyShaped(licenseKey: string): boolean {
+  return LICENSE_KEY_SHAPE.test(licenseKey);
+}
+
 interface CacheEntry {
-  row: LicenseRow | undefined;
+  row: LicenseRow;
   fetchedAt: number;
 }
-const cache = new Map<string, CacheEntry>();
+/** Rows of real keys: about 1 KB each with the key, so 32 MB holds ~30,000 busy keys. */
+export const LICENSE_CACHE_MAX_BYTES = 32 * 1024 * 1024;
+/** Unknown keys, remembered by a 64-bit hash of the key: a flood of them fills only this, never the rows. */
+export const LICENSE_MISS_CACHE_MAX_BYTES = 4 * 1024 * 1024;
+const ROW_BYTES = 900;
+const MISS_BYTES = 60;
+const cache = new LruCache<CacheEntry>(LICENSE_CACHE_MAX_BYTES, () => ROW_BYTES);
+const misses = new LruCache<number>(LICENSE_MISS_CACHE_MAX_BYTES, () => MISS_BYTES);
 const lastTouched = new Map<string, number>();
+
+const missKey = (licenseKey: string) => hash("sha256", licenseKey, "base64url").slice(0, 11);
+
+/** What the license caches hold, for the fault suite's memory figures. */
+export function licenseCacheBytes(): { rows: number; misses: number } {
+  return { rows: cache.bytes, misses: misses.bytes };
+}
 
 export function forgetLicense(licenseKey: string): void {
   cache.delete(licenseKey);
+  misses.delete(missKey(licenseKey));
 }
 
 /** Drops a tenant's cached licenses after its plan or subscription changed, so this replica sees it at once. */
 export function forgetTenantLicenses(tenantId: string): void {
-  for (const [key, entry] of cache) if (entry.row?.tenantId === tenantId) cache.delete(key);
+  cache.deleteWhere((entry) => entry.row.tenantId === tenantId);
+}
+
+async function lookUp(ctx: AppContext, licenseKey: string, nowMs: number): Promise<LicenseRow | undefined> {
+  const entry = cache.get(licenseKey);
+  if (entry && nowMs - entry.fetchedAt <= LICENSE_CACHE_TTL_MS) return entry.row;
+  const miss = missKey(licenseKey);
+  const missedAt = misses.get(miss);
+  if (missedAt !== undefined && nowMs - missedAt <= LICENSE_CACHE_TTL_MS) return undefined;
+  const row = await getLicense(ctx.sql, { licenseKey });
+  if (row) {
+    cache.set(licenseKey, { row, fetchedAt: nowMs });
+    misses.delete(miss);
+  } else {
+    cache.delete(licenseKey);
+    misses.set(miss, nowMs);
+  }
+  return row;
 }
 
 export class LicenseError extends DomainError {
@@ -60,13 +107,10 @@ export async function authenticateLicense(
   licenseSecret: string,
 ): Promise<License> {
   const nowMs = Date.now();
-  let entry = cache.get(licenseKey);
-  if (!entry || nowMs - entry.fetchedAt > LICENSE_CACHE_TTL_MS) {
-    entry = { row: await getLicense(ctx.sql, { licenseKey }), fetchedAt: nowMs };
-    if (cache.size > 50_000) cache.clear();
-    cache.set(licenseKey, entry);
-  }
-  const row = entry.row;
+  const row =
+    isLicenseKeyShaped(licenseKey) && licenseSecret.length <= MAX_SECRET_LENGTH
+      ? await lookUp(ctx, licenseKey, nowMs)
+      : undefined;
   if (!row || !sameHash(hashLicenseSecret(licenseSecret), row.secretHash)) {
     throw new LicenseError(
       "unknown_key",
