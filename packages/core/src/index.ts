@@ -1,4 +1,5 @@
 // @herald/core: the pure domain. No I/O, no clock reads; time and randomness are parameters.
+export * from "./bot.ts";
 export * from "./cards.ts";
 export * from "./classify.ts";
 export * from "./delivery-policy.ts";
