@@ -9,6 +9,22 @@ export {
   SUMMARY_REQUIRED,
   teamsEndpointError,
 } from "./answers.ts";
+export { BOT_TENANT_WINDOWS, BOT_THREAD_WINDOWS, splitConversation } from "./bot-connector.ts";
+export type {
+  ActivityDelivery,
+  BotRequestRecord,
+  BotRoute,
+  BotSim,
+  BotSimOptions,
+  BotViolation,
+  ForcedBotAnswer,
+  ForgeKind,
+  SendOptions,
+  SimBotMessage,
+  SimChannel,
+  SimTeam,
+} from "./bot-types.ts";
+export { BOT_SIM_DEFAULTS } from "./bot-types.ts";
 export { FLOW_AUDIENCE } from "./entra.ts";
 export { ADAPTIVE_CARD_CONTENT_TYPE, MAX_ADAPTIVE_CARD_VERSION } from "./payloads.ts";
 export { POWER_AUTOMATE_WINDOWS, TEAMS_LEGACY_WINDOWS } from "./rate-windows.ts";

@@ -57,6 +57,13 @@ Control API:
   GET  ${base}/_sim/entra/token-requests?clientId=<id>
 Entra authority (HERALD_ENTRA_AUTHORITY): ${sim.authority}  (POST /<tenantId>/oauth2/v2.0/token)
   POST ${base}/_sim/behavior  {"path":"<url or pathname, or * for the default>","behavior":"gone","times":2}
+Teams bot (Herald: HERALD_BOT_APP_ID=${sim.bot.appId} HERALD_BOT_APP_SECRET=${sim.bot.appSecret}
+           HERALD_BOT_TENANT_ID=${sim.bot.homeTenantId} HERALD_BOT_OPENID_METADATA=${sim.bot.openIdMetadataUrl}
+           HERALD_BOT_SERVICE_URLS=${host} HERALD_ENTRA_AUTHORITY=${sim.authority}):
+  serviceUrl ${sim.bot.serviceUrl}
+  POST ${base}/_sim/bot/config  {"messagingEndpoint":"http://127.0.0.1:3000/bot/messages"}
+  POST ${base}/_sim/bot/teams   {"name":"Ops","channels":["Alerts"]}; then /_sim/bot/teams/<id>/install
+  POST ${base}/_sim/bot/teams/<id>/messages  {"text":"link K7QX-M2PD"}
   POST ${base}/_sim/reset
 Legacy rate windows ${enforceLegacyWindows ? "enforced" : "off"}; Workflows 4/1 s throttle ${enforceWorkflowsWindows ? "enforced" : "off"} (TEAMS_SIM_ENFORCE_WORKFLOWS_WINDOWS); per-request log ${quiet ? "off" : "on"} (TEAMS_SIM_QUIET).
 `);

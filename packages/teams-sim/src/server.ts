@@ -20,6 +20,8 @@ import {
   workflowsThrottled,
 } from "./answers.ts";
 import { BehaviorTable } from "./behaviors.ts";
+import { handleBotControl, isBotControlPath } from "./bot-control.ts";
+import { BotService } from "./bot-service.ts";
 import { handleControl, isControlPath } from "./control-api.ts";
 import { EntraDirectory } from "./entra.ts";
 import { FlowTable, type FlowVerdict } from "./flows.ts";
@@ -93,6 +95,7 @@ export async function startTeamsSim(options: TeamsSimOptions = {}): Promise<Team
   const delayed = new Set<NodeJS.Timeout>();
   const startedAt = Date.now();
   let closed = false;
+  const bot = await BotService.create(options.bot ?? {}, settings.maxPayloadBytes, entra);
 
   function windowsOf(pathname: string, kind: WebhookKind): WindowLog | null {
     const configured = kind === "legacy" ? settings.legacyWindows : settings.workflowsWindows;
@@ -268,6 +271,14 @@ export async function startTeamsSim(options: TeamsSimOptions = {}): Promise<Team
       );
       return;
     }
+    if (bot.handles(pathname)) {
+      bot.handle(req, res, pathname, url).catch((error: unknown) => internalError(res, error));
+      return;
+    }
+    if (isBotControlPath(pathname)) {
+      void handleBotControl(bot, req, res, pathname, search);
+      return;
+    }
     const kind = kindOfPath(pathname);
     if (kind !== null) {
       onWebhook(req, res, url, pathname, kind);
@@ -299,11 +310,13 @@ export async function startTeamsSim(options: TeamsSimOptions = {}): Promise<Team
   });
   const port = (server.address() as AddressInfo).port;
   const baseUrl = baseUrlFor(host, port);
+  bot.setBaseUrl(baseUrl);
 
   const sim: TeamsSim = {
     baseUrl,
     port,
     authority: baseUrl,
+    bot,
     legacyUrl(channel) {
       const path = legacyPath(channel);
       log.registerWebhook(path, "legacy");
@@ -346,6 +359,7 @@ export async function startTeamsSim(options: TeamsSimOptions = {}): Promise<Team
       return log.waitFor(count, pathname, opts?.timeoutMs ?? DEFAULT_WAIT_MS);
     },
     reset() {
+      bot.reset();
       log.clear();
       behaviors.clear();
       flows.reset();
@@ -365,6 +379,13 @@ export async function startTeamsSim(options: TeamsSimOptions = {}): Promise<Team
     },
   };
   return sim;
+}
+
+function internalError(res: ServerResponse, error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  sendText(res, 500, JSON.stringify({ error: { code: "InternalServerError", message } }), {
+    "content-type": "application/json; charset=utf-8",
+  });
 }
 
 function logLine(r: RecordedRequest): void {

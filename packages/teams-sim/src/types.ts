@@ -6,6 +6,8 @@ import type { WorkflowsUrlOptions } from "./urls.ts";
 
 export type { BearerSeen, EntraApp, FlowOAuth, FlowState, TokenRequestRecord, WorkflowsUrlOptions };
 
+import type { BotSim, BotSimOptions } from "./bot-types.ts";
+
 /** How the emulator answers a webhook request. Named behaviors copy answers Teams is known to give. */
 export type Behavior =
   /** Legacy: 200 body "1"; Workflows: 202 empty body. Only when the payload is valid and within limits. */
@@ -97,6 +99,8 @@ export interface TeamsSim {
   /** "http://127.0.0.1:PORT" */
   readonly baseUrl: string;
   readonly port: number;
+  /** The Teams bot side: Bot Connector, Bot Framework OpenID metadata, and a Teams client. */
+  readonly bot: BotSim;
   /** A legacy connector URL; the same channel gives the same URL, no channel gives a new one each call. */
   legacyUrl(channel?: string): string;
   /** The Entra authority (HERALD_ENTRA_AUTHORITY): `${baseUrl}/{tenantId}/oauth2/v2.0/token` issues tokens. */
@@ -154,4 +158,6 @@ export interface TeamsSimOptions {
   maxRecords?: number;
   /** No log line per request. Default true. */
   quiet?: boolean;
+  /** The bot's registration and the Bot Connector's windows. */
+  bot?: BotSimOptions;
 }
