@@ -17,6 +17,7 @@ COPY apps/console/package.json apps/console/
 COPY apps/worker/package.json apps/worker/
 COPY packages/core/package.json packages/core/
 COPY packages/db/package.json packages/db/
+COPY packages/delivery/package.json packages/delivery/
 COPY packages/sdk/package.json packages/sdk/
 COPY packages/stripe-sim/package.json packages/stripe-sim/
 COPY packages/teams-sim/package.json packages/teams-sim/

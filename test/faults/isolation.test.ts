@@ -4,6 +4,7 @@
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKeyring } from "../../apps/api/src/crypto.ts";
+import { declaredRoutes } from "../../apps/api/src/middleware/route-auth/index.ts";
 import { type Harness, startHarness, TEST_SECRET, type TestTenant } from "../support/harness.ts";
 
 let h: Harness;
@@ -25,13 +26,45 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 type Auth = "session" | "license" | "admin" | "public";
-function authOf(path: string): Auth {
-  if (path.startsWith("/v1/messages")) return "license";
-  if (path.startsWith("/admin/")) return "admin";
-  if (path.startsWith("/v1/instances") || path.startsWith("/v1/webhooks") || path.startsWith("/v1/usage"))
-    return "session";
-  if (path.startsWith("/v1/billing/") || path === "/v1/billing") return "session";
-  return "public";
+
+/**
+ * The routes anyone may call without credentials, each for a reason a reader can check. Every other
+ * /v1, /admin and /console route must refuse a caller without credentials; a route added without
+ * authentication fails "every route is authenticated or explicitly public" below.
+ */
+const PUBLIC_ROUTES = new Set([
+  "POST /v1/auth/signup", // creates an account
+  "POST /v1/auth/login", // exchanges a password for a session
+  "POST /v1/auth/logout", // clears the caller's own cookies
+  "POST /v1/licenses/validate", // the credentials are its input
+  "GET /console", // redirects to the login page or the console
+  "GET /console/login",
+  "POST /console/login",
+  "GET /console/signup",
+  "POST /console/signup",
+  "POST /console/logout",
+  "GET /console/assets/:name{.+}", // stylesheets, scripts, icons
+]);
+
+/** The security each OpenAPI route declares (its createRoute `security`), keyed by "METHOD /path/:param". */
+function declaredAuth(): Map<string, Auth> {
+  const declared = new Map<string, Auth>();
+  for (const route of declaredRoutes(h.runtime.app)) {
+    const names = (route.security ?? []).flatMap((alternative) => Object.keys(alternative));
+    const auth: Auth = names.includes("Session")
+      ? "session"
+      : names.includes("Admin")
+        ? "admin"
+        : names.some((n) => n.startsWith("License"))
+          ? "license"
+          : "public";
+    declared.set(`${route.method} ${route.path.replace(/\{(\w+)\}/g, ":$1")}`, auth);
+  }
+  return declared;
+}
+
+function authOf(method: string, pattern: string): Auth {
+  return declaredAuth().get(`${method} ${pattern}`) ?? "public";
 }
 
 /** A body that passes validation, so a probe reaches the object lookup. */
@@ -51,7 +84,7 @@ function routes() {
   const seen = new Set<string>();
   return h.runtime.app.routes
     .filter((r) => r.method !== "ALL" && (r.path.startsWith("/v1/") || r.path.startsWith("/admin/")))
-    .map((r) => ({ method: r.method, pattern: r.path, auth: authOf(r.path) }))
+    .map((r) => ({ method: r.method, pattern: r.path, auth: authOf(r.method, r.path) }))
     .filter(
       (r) =>
         r.auth !== "public" && !seen.has(`${r.method} ${r.pattern}`) && seen.add(`${r.method} ${r.pattern}`),
@@ -71,6 +104,32 @@ async function call(method: string, path: string, headers: Record<string, string
 }
 
 describe("tenant isolation and authentication, on every route", () => {
+  it("every /v1, /admin and /console route is authenticated or explicitly public", async () => {
+    const unguarded: string[] = [];
+    const seen = new Set<string>();
+    for (const r of h.runtime.app.routes) {
+      if (r.method === "ALL" || !/^\/(v1|admin|console)(\/|$)/.test(r.path)) continue;
+      const key = `${r.method} ${r.path}`;
+      if (seen.has(key) || PUBLIC_ROUTES.has(key)) continue;
+      seen.add(key);
+      const declared = authOf(r.method, r.path);
+      const res = await call(r.method, fill(r.path), {}, bodyFor(r.method, r.path));
+      // The API refuses with 401; a console page sends the browser to the login page, and a console
+      // form post without the session's CSRF token is refused before it reaches a page.
+      const location = res.headers.get("location") ?? "";
+      const refused =
+        res.status === 401 ||
+        (r.path.startsWith("/console/") &&
+          ((res.status === 303 && location.startsWith("/console/login")) ||
+            (r.method === "POST" && res.status === 403)));
+      if (declared === "public" && !r.path.startsWith("/console"))
+        unguarded.push(`${key} (declares no credentials)`);
+      else if (!refused) unguarded.push(`${key} (answered ${res.status} ${location} without credentials)`);
+    }
+    expect(seen.size).toBeGreaterThan(30);
+    expect(unguarded, "routes neither authenticated nor on PUBLIC_ROUTES").toEqual([]);
+  });
+
   it("answers 401 without credentials, with a forged or expired session, and with a revoked key", async () => {
     const keys = createKeyring(TEST_SECRET);
     const forged = await new SignJWT({ tid: victim.tenantId })

@@ -1,7 +1,7 @@
 // Operability surface: the API reference at /docs (served locally, with the error catalogue), the
 // Swagger 2.0 document for Power Platform, Prometheus /metrics during real deliveries, and the access log.
 import { Writable } from "node:stream";
-import { createApp } from "@herald/api";
+import { createApp, HeraldMetrics } from "@herald/api";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness, type TestTenant } from "../support/harness.ts";
@@ -247,7 +247,7 @@ describe("/metrics", () => {
   });
 
   it("keeps one registry per runtime: another app in the same process starts from zero", async () => {
-    const other = createApp({ ...h.runtime.ctx });
+    const other = createApp({ ...h.runtime.ctx, metrics: new HeraldMetrics({ defaultMetrics: false }) });
     await other.app.fetch(new Request("http://herald.test/healthz"));
     const text = await (await other.app.fetch(new Request("http://herald.test/metrics"))).text();
     expect(text).toContain('herald_http_requests_total{method="GET",route="/healthz",status="200"} 1');

@@ -13,6 +13,7 @@ import { adminAuth } from "./middleware/admin-auth/index.ts";
 import { bodyReader, DEFAULT_MAX_DEPTH as MAX_JSON_DEPTH } from "./middleware/body-reader/index.ts";
 import { httpMetrics } from "./middleware/http-metrics/index.ts";
 import { licenseAuth } from "./middleware/license-auth/index.ts";
+import { assertRoutesDeclareSecurity, routeAuth } from "./middleware/route-auth/index.ts";
 import { sessionAuth } from "./middleware/session-auth/index.ts";
 import { keyThrottle } from "./middleware/throttle/index.ts";
 import { activityRoutes } from "./routes/activity.ts";
@@ -89,14 +90,19 @@ export function createApp(ctx: AppContext): HeraldApp {
     }
     await next();
   });
-  app.use("/v1/messages", licenseAuth({ ctx }), keyThrottle({ ctx }));
-  app.use("/v1/messages/*", licenseAuth({ ctx }), keyThrottle({ ctx }));
-  for (const path of ["/v1/instances", "/v1/instances/*", "/v1/webhooks/*", "/v1/usage"]) {
-    app.use(path, sessionAuth({ ctx }));
-  }
-  app.use("/v1/billing", sessionAuth({ ctx }));
-  app.use("/v1/billing/*", sessionAuth({ ctx }));
-  app.use("/admin/*", adminAuth({ token: ctx.config.adminToken }));
+  const license = [licenseAuth({ ctx }), keyThrottle({ ctx })];
+  app.use(
+    "*",
+    routeAuth({
+      app,
+      schemes: {
+        Session: [sessionAuth({ ctx })],
+        LicenseHeaders: license,
+        LicenseBasic: license,
+        Admin: [adminAuth({ token: ctx.config.adminToken })],
+      },
+    }),
+  );
 
   app.onError((error, c) => {
     const { code, message, status, details, retryAfter } = mapError(error);
@@ -159,6 +165,7 @@ export function createApp(ctx: AppContext): HeraldApp {
     bearerFormat: "JWT",
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "Admin", { type: "http", scheme: "bearer" });
+  assertRoutesDeclareSecurity(app);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

@@ -100,6 +100,7 @@ const LicenseInvalid = z.object({
 const validateRoute = createRoute({
   method: "post",
   path: "/v1/licenses/validate",
+  security: [],
   operationId: "validateLicense",
   summary: "Validate a LicenseKey/LicenseSecret pair",
   description:

@@ -18,6 +18,7 @@ const Credentials = {
 const signupRoute = createRoute({
   method: "post",
   path: "/v1/auth/signup",
+  security: [],
   summary: "Create a tenant on the trial plan, with a Developer Instance",
   tags: ["Console"],
   request: {
@@ -32,6 +33,7 @@ const signupRoute = createRoute({
 const loginRoute = createRoute({
   method: "post",
   path: "/v1/auth/login",
+  security: [],
   summary: "Sign in",
   tags: ["Console"],
   request: { body: jsonBody(z.object({ email: z.string().max(254), password: z.string().max(200) })) },
@@ -41,6 +43,7 @@ const loginRoute = createRoute({
 const logoutRoute = createRoute({
   method: "post",
   path: "/v1/auth/logout",
+  security: [],
   summary: "Sign out of the console (clears the session cookie)",
   tags: ["Console"],
   responses: { 204: { description: "Signed out" } },

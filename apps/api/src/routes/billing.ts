@@ -70,6 +70,7 @@ const portalRoute = createRoute({
 const webhookRoute = createRoute({
   method: "post",
   path: "/webhooks/stripe",
+  security: [],
   summary: "Stripe's webhook endpoint",
   description:
     "Called by Stripe with a signed event (raw JSON body, `Stripe-Signature` header). Each event id is applied once; a replay answers `duplicate: true` and changes nothing.",
