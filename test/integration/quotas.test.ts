@@ -1,6 +1,5 @@
 // Plans and quotas: the webhook limit with its numbers, the monthly message limit under concurrency
 // (race-free on both engines), overage plans that never refuse, and trials that end.
-import { runPlansCommand } from "@herald/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../support/clock.ts";
 import { type Harness, startHarness } from "../support/harness.ts";
@@ -199,32 +198,38 @@ describe("subscription state", () => {
 });
 
 describe("plans are data", () => {
-  it("are defined and changed with the plans command, which keeps the options not given", async () => {
-    const out = await runPlansCommand(h.sql, [
-      "put",
-      "test-cli",
-      "--display-name",
-      "From the CLI",
-      "--webhooks",
-      "4",
-      "--messages",
-      "100",
-      "--bill-overage",
-    ]);
-    expect(out).toMatch(/test-cli\s+From the CLI\s+4\s+100\s+yes/);
-    await runPlansCommand(h.sql, ["put", "test-cli", "--messages", "unlimited"]);
-    const listed = (await (await h.admin("GET", "/admin/v1/plans")).json()) as { items: { name: string }[] };
-    expect(listed.items.find((p) => p.name === "test-cli")).toMatchObject({
-      displayName: "From the CLI",
+  it("are defined and changed by PUT, which keeps the settings not given and clears those given as null", async () => {
+    const put = async (body: Record<string, unknown>) => {
+      const res = await h.admin("PUT", "/admin/v1/plans/test-cli", body);
+      expect(res.status).toBe(200);
+      return res.json();
+    };
+    await put({ displayName: "From the API", webhookLimit: 4, monthlyMessageLimit: 100, billOverage: true });
+    expect(await put({ monthlyMessageLimit: null, trialDays: 7 })).toEqual({
+      name: "test-cli",
+      displayName: "From the API",
       webhookLimit: 4,
       monthlyMessageLimit: null,
       billOverage: true,
+      trialDays: 7,
+      requestsPerSecond: null,
+      stripePriceId: null,
+      stripeMeteredPriceId: null,
     });
-    expect(await runPlansCommand(h.sql, ["list"])).toMatch(/^test-cli\s+From the CLI\s+4\s+unlimited\s+yes/m);
-    await expect(runPlansCommand(h.sql, ["put", "test-cli", "--webhooks", "-1"])).rejects.toThrow(
-      /--webhooks/,
-    );
-    await expect(runPlansCommand(h.sql, ["remove", "test-cli"])).rejects.toThrow(/usage/);
+    expect(await put({ trialDays: null })).toMatchObject({ webhookLimit: 4, trialDays: null });
+    const listed = (await (await h.admin("GET", "/admin/v1/plans")).json()) as { items: { name: string }[] };
+    expect(listed.items.find((p) => p.name === "test-cli")).toMatchObject({ displayName: "From the API" });
+  });
+
+  it("refuse a bad plan name or setting with invalid_request naming the field", async () => {
+    const badName = await h.admin("PUT", "/admin/v1/plans/Not_A_Name", { displayName: "x" });
+    expect(badName.status).toBe(400);
+    expect(await badName.json()).toMatchObject({ error: { code: "invalid_request" } });
+    const badLimit = await h.admin("PUT", "/admin/v1/plans/test-cli", { webhookLimit: -1 });
+    expect(badLimit.status).toBe(400);
+    expect(await badLimit.json()).toMatchObject({
+      error: { code: "invalid_request", details: { fields: [{ field: "webhookLimit" }] } },
+    });
   });
 
   it("apply to a tenant at once when the operator moves it to another plan", async () => {

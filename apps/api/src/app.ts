@@ -7,7 +7,7 @@ import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppContext } from "./context.ts";
 import type { AppEnv } from "./env.ts";
-import { DomainError, type ErrorCode, statusForCode } from "./errors.ts";
+import { DomainError, type ErrorCode, invalidRequest, statusForCode } from "./errors.ts";
 import { accessLog } from "./middleware/access-log/index.ts";
 import { adminAuth } from "./middleware/admin-auth/index.ts";
 import { bodyReader, DEFAULT_MAX_DEPTH as MAX_JSON_DEPTH } from "./middleware/body-reader/index.ts";
@@ -52,14 +52,7 @@ export function createApp(ctx: AppContext): HeraldApp {
   const enqueuer = new Enqueuer(ctx);
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
-      if (!result.success) {
-        const fields = result.error.issues.map((i) => ({
-          field: i.path.join(".") || "(body)",
-          problem: i.message,
-        }));
-        const summary = fields.map((f) => `${f.field}: ${f.problem}`).join("; ");
-        throw new DomainError("invalid_request", `Invalid request: ${summary}.`, { fields });
-      }
+      if (!result.success) throw invalidRequest(result.error.issues);
     },
   });
 

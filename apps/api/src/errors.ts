@@ -57,6 +57,13 @@ export class DomainError extends Error {
   }
 }
 
+/** Schema issues as the one invalid_request answer: every failing field, with what is wrong with it. */
+export function invalidRequest(issues: readonly z.core.$ZodIssue[]): DomainError {
+  const fields = issues.map((i) => ({ field: i.path.join(".") || "(body)", problem: i.message }));
+  const summary = fields.map((f) => `${f.field}: ${f.problem}`).join("; ");
+  return new DomainError("invalid_request", `Invalid request: ${summary}.`, { fields });
+}
+
 /** "Not found in this tenant" in one place: the same answer whether the id is unknown or someone else's. */
 export function found<T>(
   row: T | undefined | null,

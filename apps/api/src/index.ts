@@ -1,8 +1,8 @@
 export { createApp } from "./app.ts";
-export { formatPlans, PlansCommandError, runPlansCommand } from "./cli/plans.ts";
 export { type Config, ConfigError, loadConfig, loadConfigOrExit } from "./config.ts";
 export { type AppContext, type Clock, systemClock } from "./context.ts";
 export { createKeyring } from "./crypto.ts";
+export { DomainError } from "./errors.ts";
 export { HeraldMetrics } from "./metrics/index.ts";
 export { serveWorkerMetrics } from "./routes/metrics.ts";
 export {
@@ -17,3 +17,5 @@ export { assignPlan, getTenants } from "./services/admin/index.ts";
 export { reportOverage } from "./services/billing/meter.ts";
 export { type RotationProgress, type RotationReport, rotateWebhookKeys } from "./services/keys/rotate.ts";
 export { licenseCacheBytes } from "./services/licenses/authenticate.ts";
+export { getPlans } from "./services/plans/list.ts";
+export { type PlanChanges, putPlan } from "./services/plans/put.ts";

@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createLogger, loadConfig, startRuntime } from "@herald/api";
 import { type EmbeddedServer, startEmbeddedServer } from "@herald/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { herald } from "./run.ts";
@@ -71,10 +72,77 @@ describe("plans and tenants", () => {
     for (const plan of ["trial", "unlimited", "team"]) expect(list).toMatch(new RegExp(`^${plan}\\s`, "m"));
   });
 
+  it("plans put stores the same plan as PUT /admin/v1/plans/{name} given the same settings", async () => {
+    const cli = async (...args: string[]) => {
+      const result = await herald(["plans", "put", "same-cli", ...args], env);
+      expect(result.code, result.stderr).toBe(0);
+    };
+    await cli("--display-name", "Same", "--webhooks", "10", "--messages", "5000", "--bill-overage");
+    await cli("--trial-days", "14", "--rps", "5", "--price", "price_same", "--metered-price", "price_meter");
+    await cli("--messages", "unlimited", "--no-bill-overage", "--metered-price", "none");
+
+    // The CLI has released the embedded server's one connection: the api may use it now.
+    const runtime = await startRuntime({
+      config: loadConfig({
+        ...env,
+        HERALD_ADMIN_TOKEN: "cli-test-admin-token-0123",
+        HERALD_LOG_LEVEL: "silent",
+      }),
+      logger: createLogger({ logLevel: "silent" }),
+      worker: false,
+    });
+    try {
+      const admin = (method: string, path: string, body?: unknown) =>
+        runtime.app.request(path, {
+          method,
+          headers: { authorization: "Bearer cli-test-admin-token-0123", "content-type": "application/json" },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      const steps = [
+        { displayName: "Same", webhookLimit: 10, monthlyMessageLimit: 5000, billOverage: true },
+        {
+          trialDays: 14,
+          requestsPerSecond: 5,
+          stripePriceId: "price_same",
+          stripeMeteredPriceId: "price_meter",
+        },
+        { monthlyMessageLimit: null, billOverage: false, stripeMeteredPriceId: null },
+      ];
+      for (const step of steps)
+        expect((await admin("PUT", "/admin/v1/plans/same-api", step)).status).toBe(200);
+      const { items } = (await (await admin("GET", "/admin/v1/plans")).json()) as {
+        items: Array<{ name: string }>;
+      };
+      const settingsOf = (name: string) => {
+        const { name: _, ...settings } = items.find((p) => p.name === name) ?? { name };
+        return settings;
+      };
+      expect(settingsOf("same-cli")).toEqual({
+        displayName: "Same",
+        webhookLimit: 10,
+        monthlyMessageLimit: null,
+        billOverage: false,
+        trialDays: 14,
+        requestsPerSecond: 5,
+        stripePriceId: "price_same",
+        stripeMeteredPriceId: null,
+      });
+      expect(settingsOf("same-api")).toEqual(settingsOf("same-cli"));
+    } finally {
+      await runtime.close();
+    }
+  });
+
   it("reports bad input with exit status 2 and a sentence", async () => {
     const bad = await herald(["plans", "put", "team", "--webhooks", "lots"], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--webhooks: "lots" is not a whole number');
+    const negative = await herald(["plans", "put", "team", "--webhooks", "-1"], env);
+    expect(negative.code).toBe(2);
+    expect(negative.stderr).toMatch(/^herald: --webhooks: .*>=\s?0/m);
+    const name = await herald(["plans", "put", "Team Plan", "--webhooks", "1"], env);
+    expect(name.code).toBe(2);
+    expect(name.stderr).toContain("plan name: use lowercase letters, digits, - and _");
     const limit = await herald(["tenants", "list", "--limit", "0"], env);
     expect(limit.code).toBe(2);
     expect(limit.stderr).toContain("--limit");

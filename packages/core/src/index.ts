@@ -11,6 +11,7 @@ export * from "./ids.ts";
 export * from "./ip.ts";
 export * from "./json.ts";
 export * from "./period.ts";
+export * from "./plans.ts";
 export * from "./rate.ts";
 export * from "./retry-after.ts";
 export * from "./text.ts";

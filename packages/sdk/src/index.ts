@@ -149,8 +149,11 @@ export interface Plan {
   stripeMeteredPriceId: string | null;
 }
 
-/** PUT replaces the plan: omitted settings become null (unlimited) or false. */
-export type PlanInput = { displayName: string } & Partial<Omit<Plan, "name" | "displayName">>;
+/**
+ * PUT merges: an omitted setting keeps its current value (on a new plan: the name as display
+ * name, no limits, no overage, no trial, no throttle, no prices); null clears one.
+ */
+export type PlanInput = Partial<Omit<Plan, "name">>;
 
 export interface Tenant {
   id: string;

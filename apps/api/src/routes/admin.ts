@@ -1,8 +1,11 @@
-import type { PlanRow, TenantRow } from "@herald/db";
+import { PLAN_NAME_PATTERN, PLAN_NAME_RULE } from "@herald/core";
+import type { TenantRow } from "@herald/db";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppContext } from "../context.ts";
 import type { AppEnv } from "../env.ts";
-import { assignPlan, getPlans, getTenants, putPlan } from "../services/admin/index.ts";
+import { assignPlan, getTenants } from "../services/admin/index.ts";
+import { getPlans } from "../services/plans/list.ts";
+import { PlanChanges, putPlan } from "../services/plans/put.ts";
 import { errorResponses, json, jsonBody } from "./schemas.ts";
 
 const security = [{ Admin: [] }];
@@ -20,9 +23,7 @@ const Plan = z
     stripeMeteredPriceId: z.string().nullable(),
   })
   .openapi("Plan");
-const PlanInput = Plan.omit({ name: true })
-  .partial()
-  .extend({ displayName: z.string().min(1).max(200) });
+const PlanInput = PlanChanges.openapi("PlanInput");
 const Tenant = z
   .object({
     id: z.string(),
@@ -54,10 +55,14 @@ const putPlanRoute = createRoute({
   method: "put",
   path: "/admin/v1/plans/{name}",
   summary: "Define or change a plan",
+  description:
+    "Merges: a setting left out keeps its current value (on a new plan its default: the name as " +
+    "display name, no limits, no overage, no trial, no throttle, no Stripe prices); `null` clears a " +
+    "setting. `herald plans put` calls the same service with the same semantics.",
   tags: ["Operator"],
   security,
   request: {
-    params: z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/) }),
+    params: z.object({ name: z.string().regex(PLAN_NAME_PATTERN, PLAN_NAME_RULE) }),
     body: jsonBody(PlanInput),
   },
   responses: { 200: json(Plan, "Plan"), ...errorResponses(400, 401, 404) },
@@ -93,19 +98,8 @@ export function adminRoutes(ctx: AppContext) {
   const app = new OpenAPIHono<AppEnv>();
   app.openapi(listPlansRoute, async (c) => c.json({ items: await getPlans({ ctx }) }, 200));
   app.openapi(putPlanRoute, async (c) => {
-    const input = c.req.valid("json");
-    const plan: PlanRow = {
-      name: c.req.valid("param").name,
-      displayName: input.displayName,
-      webhookLimit: input.webhookLimit ?? null,
-      monthlyMessageLimit: input.monthlyMessageLimit ?? null,
-      billOverage: input.billOverage ?? false,
-      trialDays: input.trialDays ?? null,
-      requestsPerSecond: input.requestsPerSecond ?? null,
-      stripePriceId: input.stripePriceId ?? null,
-      stripeMeteredPriceId: input.stripeMeteredPriceId ?? null,
-    };
-    return c.json(await putPlan({ ctx, plan }), 200);
+    const { plan } = await putPlan({ ctx, name: c.req.valid("param").name, changes: c.req.valid("json") });
+    return c.json(plan, 200);
   });
   app.openapi(listTenantsRoute, async (c) => {
     const { limit, after } = c.req.valid("query");

@@ -1,15 +1,7 @@
-import { getPlan, listPlans, listTenants, type PlanRow, setTenantPlan, upsertPlan } from "@herald/db";
+import { getPlan, listTenants, setTenantPlan } from "@herald/db";
 import type { AppContext } from "../../context.ts";
 import { DomainError } from "../../errors.ts";
 import { forgetTenantLicenses } from "../licenses/authenticate.ts";
-
-export function getPlans({ ctx }: { ctx: AppContext }) {
-  return listPlans(ctx.sql);
-}
-
-export function putPlan({ ctx, plan }: { ctx: AppContext; plan: PlanRow }) {
-  return upsertPlan(ctx.sql, plan);
-}
 
 export function getTenants({
   ctx,
