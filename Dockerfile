@@ -3,10 +3,11 @@
 #   api:     the default command (`npm start`; set HERALD_WORKER=off when workers run separately)
 #   worker:  node apps/cli/bin/herald.js worker
 #   migrate: node apps/cli/bin/herald.js migrate
-# TypeScript runs through tsx, as in development: there is no build step to drift from the tests.
+# The image runs JavaScript compiled from the TypeScript in the build stage (scripts/build.mjs);
+# Node.js 24 LTS.
 
-# ---- dependencies: only the manifests, so source edits keep this layer cached ----
-FROM node:20-slim AS deps
+# ---- production dependencies: only the manifests, so source edits keep this layer cached ----
+FROM node:24-slim AS deps
 WORKDIR /app
 # Analytics postinstall of swagger-ui-dist's dependency; the build has nothing to report.
 ENV SCARF_ANALYTICS=false
@@ -23,23 +24,31 @@ COPY packages/stripe-sim/package.json packages/stripe-sim/
 COPY packages/teams-sim/package.json packages/teams-sim/
 # The test workspace is listed in package.json; npm ci needs its manifest, not its files.
 COPY test/package.json test/
-# Applied by the postinstall step: a guard in postgres.js for a write to a closed socket.
+# Applied by the postinstall step: a guard in postgres.js for a write to a closed socket. The
+# postinstall's build step finds no build tools in a production install and compiles nothing.
 COPY patches ./patches
+COPY scripts/build.mjs ./scripts/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-# ---- runtime: sources over the installed dependencies, run as the unprivileged node user ----
-FROM node:20-slim AS runtime
+# ---- build: every dependency (the compiler is a dev dependency), then the sources, compiled ----
+FROM deps AS build
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.base.json ./
+COPY apps ./apps
+COPY packages ./packages
+RUN node scripts/build.mjs
+
+# ---- runtime: compiled workspaces over the production dependencies, as the unprivileged node user ----
+FROM node:24-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
     HERALD_DATA_DIR=/data
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
-COPY --from=deps /app/apps ./apps
-COPY --from=deps /app/packages ./packages
-COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
+COPY --from=build /app/apps ./apps
+COPY --from=build /app/packages ./packages
+COPY package.json package-lock.json ./
 COPY db ./db
-COPY apps ./apps
-COPY packages ./packages
 # The embedded database (used when DATABASE_URL is unset) and its generated secret live in /data.
 RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
@@ -47,5 +56,5 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# The same as `npm start`, without npm in between (so SIGTERM reaches Herald and it drains).
-CMD ["node", "--import", "tsx", "apps/api/src/main.ts"]
+# What `npm start` runs, without npm in between (so SIGTERM reaches Herald and it drains).
+CMD ["node", "apps/api/dist/main.js"]

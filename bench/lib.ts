@@ -29,7 +29,7 @@ export function node(
   env: Record<string, string> = {},
   nodeArgs: string[] = [],
 ): ChildProcess {
-  return spawn(process.execPath, [...nodeArgs, "--import", "tsx", ...args], {
+  return spawn(process.execPath, [...nodeArgs, "--conditions=development", "--import", "tsx", ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,6 +1,6 @@
 // A closed-loop HTTP load generator, run as its own process so that it never shares an event loop
 // with the server it measures. Prints one JSON line: requests, errors, rps, latency percentiles.
-// Usage: node --import tsx bench/load.ts '{"url": "...", "method": "POST", "headers": {...}, "body": "...",
+// Usage: node --conditions=development --import tsx bench/load.ts '{"url": "...", "method": "POST", "headers": {...}, "body": "...",
 //        "bodies": ["..."]?, "connections": 50, "durationMs": 5000, "warmupMs": 1000}'
 import { Pool } from "undici";
 

@@ -1,6 +1,6 @@
 // Benchmark: GET /v1/usage for a tenant with 1,000,000 stored messages (issue #4: p99 under 50 ms).
 //
-//   node --import tsx bench/usage.ts
+//   node --conditions=development --import tsx bench/usage.ts
 //
 // Uses its own PostgreSQL database, BENCH_DATABASE_URL (default
 // postgres://postgres@127.0.0.1:5432/herald_bench), which it creates if missing and whose public

@@ -6,7 +6,10 @@ import { join } from "node:path";
 import { loadConfig } from "@herald/api";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ROOT } from "../support/cli.ts";
+import { ROOT, runProcess } from "../support/cli.ts";
+import { TEST_SECRET } from "../support/harness.ts";
+import { startApiProcess } from "../support/processes.ts";
+import { scratchDatabase } from "../support/scratch-db.ts";
 
 interface Service {
   image?: string;
@@ -113,16 +116,47 @@ describe("docker-compose.yml", () => {
   });
 });
 
+describe("npm start", () => {
+  it("runs JavaScript compiled from the sources: no tsx and no TypeScript file in the process", async () => {
+    const build = await runProcess(process.execPath, ["scripts/build.mjs"]);
+    expect(build.code, build.stderr).toBe(0);
+    const db = await scratchDatabase();
+    // NODE_DEBUG=esm makes Node log every module it loads.
+    const api = await startApiProcess(
+      { DATABASE_URL: db.url, DATABASE_POOL_SIZE: "1", HERALD_SECRET: TEST_SECRET, NODE_DEBUG: "esm" },
+      { compiled: true },
+    );
+    try {
+      expect((await fetch(`${api.baseUrl}/readyz`)).status).toBe(200);
+      const loaded = [
+        ...new Set([...api.output().matchAll(/(file:\/\/\S+?\.[cm]?[jt]sx?)\b/g)].map((m) => m[1])),
+      ];
+      const ours = loaded.filter(
+        (url) => url?.startsWith(`file://${ROOT}`) && !url.includes("/node_modules/"),
+      );
+      expect(ours.length).toBeGreaterThan(100);
+      expect(ours.filter((url) => !/\/(apps|packages)\/[\w-]+\/dist\/.+\.js$/.test(url ?? ""))).toEqual([]);
+      expect(loaded.filter((url) => /\/node_modules\/tsx\/|\.tsx?$/.test(url ?? ""))).toEqual([]);
+    } finally {
+      await api.kill("SIGTERM");
+      await db.drop();
+    }
+  });
+});
+
 describe("Dockerfile", () => {
   const stages = [...dockerfile.matchAll(/^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/gim)].map((m) => m[1]);
 
-  it("builds in stages on node:20-slim and runs as the unprivileged node user", () => {
+  it("builds in stages on Node 24 LTS and runs compiled JavaScript as the unprivileged node user", () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    for (const image of stages) expect(image).toBe("node:20-slim");
+    for (const image of stages) expect(["node:24-slim", "deps"]).toContain(image);
     const runtime = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));
+    expect(runtime).toMatch(/^FROM node:24-slim AS runtime$/m);
     expect(runtime).toMatch(/^USER node$/m);
-    expect(runtime).toMatch(/CMD \["node", "--import", "tsx", "apps\/api\/src\/main\.ts"\]/);
+    expect(runtime).toMatch(/CMD \["node", "apps\/api\/dist\/main\.js"\]/);
+    expect(runtime).not.toMatch(/tsx/);
     expect(dockerfile).toMatch(/RUN npm ci --omit=dev/);
+    expect(dockerfile).toMatch(/RUN node scripts\/build\.mjs/);
   });
 
   it("copies the manifest of every workspace before npm ci", () => {

@@ -1,6 +1,7 @@
 // Runs the `herald` command as a user would (bin/herald.js in a child process) and collects its output.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { TYPESCRIPT } from "./processes.ts";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const BIN = fileURLToPath(new URL("../../apps/cli/bin/herald.js", import.meta.url));
@@ -17,7 +18,7 @@ export function runHerald(
   timeoutMs = 60_000,
 ): Promise<CliResult> {
   // A clean environment: nothing of the developer's shell (DATABASE_URL, HERALD_*) leaks in.
-  return runProcess(process.execPath, [BIN, ...args], {
+  return runProcess(process.execPath, [...TYPESCRIPT, BIN, ...args], {
     env: { HOME: process.env.HOME ?? "", HERALD_LOG_LEVEL: "warn", ...env },
     timeoutMs,
   });

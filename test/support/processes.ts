@@ -6,6 +6,9 @@ import { TEST_SECRET } from "./harness.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
+/** Node arguments that run Herald's TypeScript sources (the packages' "development" export condition). */
+export const TYPESCRIPT = ["--conditions=development", "--import", "tsx"];
+
 export interface WorkerProcess {
   child: ChildProcess;
   output(): string;
@@ -14,7 +17,7 @@ export interface WorkerProcess {
 
 export function startWorkerProcess(env: Record<string, string>): WorkerProcess {
   let output = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], {
+  const child = spawn(process.execPath, [...TYPESCRIPT, "apps/worker/src/main.ts"], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -48,12 +51,19 @@ export interface ApiProcess extends WorkerProcess {
   baseUrl: string;
 }
 
-/** Starts `npm start`'s entry as a process on a random port and waits until it listens. */
-export async function startApiProcess(env: Record<string, string>): Promise<ApiProcess> {
+/**
+ * Starts `npm start`'s entry as a process on a random port and waits until it listens: the
+ * TypeScript sources, or with `compiled` the JavaScript `npm start` runs (built beforehand).
+ */
+export async function startApiProcess(
+  env: Record<string, string>,
+  { compiled = false }: { compiled?: boolean } = {},
+): Promise<ApiProcess> {
   let output = "";
   // The suite's DATABASE_URL is not inherited: a test that wants PostgreSQL passes it in `env`.
   const { DATABASE_URL: _inherited, ...inherited } = process.env;
-  const child = spawn(process.execPath, ["--import", "tsx", "apps/api/src/main.ts"], {
+  const entry = compiled ? ["apps/api/dist/main.js"] : [...TYPESCRIPT, "apps/api/src/main.ts"];
+  const child = spawn(process.execPath, entry, {
     cwd: ROOT,
     env: {
       ...inherited,

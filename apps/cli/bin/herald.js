@@ -1,7 +1,4 @@
 #!/usr/bin/env node
-// The `herald` command: registers tsx (what `node --import tsx` does) and runs the TypeScript entry,
-// so the CLI needs no build step.
-import { register } from "tsx/esm/api";
-
-register();
-await import("../src/main.ts");
+// The `herald` command. It imports its own package's "./main" export: the compiled dist/main.js, or
+// src/main.ts when run with `--conditions=development --import tsx` (how the tests run it).
+await import("@herald/cli/main");

@@ -1,4 +1,4 @@
-// Entry of the `herald` command (bin/herald.js loads it through tsx).
+// Entry of the `herald` command (bin/herald.js imports it through the package's "./main" export).
 import { CommanderError } from "commander";
 import { CliError, processIo } from "./io.ts";
 import { buildProgram } from "./program.ts";

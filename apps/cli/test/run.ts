@@ -11,12 +11,12 @@ export interface Run {
 }
 
 /**
- * `node bin/herald.js ...args` with only the given environment (plus PATH and HOME). Asynchronous:
+ * `node bin/herald.js ...args` (on the TypeScript sources) with only the given environment (plus PATH and HOME). Asynchronous:
  * a test may serve the database the command connects to from its own event loop.
  */
 export function herald(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, ["--conditions=development", "--import", "tsx", BIN, ...args], {
       cwd: REPO,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
       stdio: ["ignore", "pipe", "pipe"],

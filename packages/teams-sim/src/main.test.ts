@@ -30,7 +30,7 @@ function waitForOutput(proc: ChildProcess, pattern: RegExp, timeoutMs = 15_000):
 describe("npm run teams-sim", () => {
   it("prints its URLs, serves webhooks and the control API, and stops on SIGTERM", async () => {
     const main = fileURLToPath(new URL("./main.ts", import.meta.url));
-    child = spawn(process.execPath, ["--import", "tsx", main], {
+    child = spawn(process.execPath, ["--conditions=development", "--import", "tsx", main], {
       env: { ...process.env, PORT: "0", TEAMS_SIM_QUIET: "1" },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -54,7 +54,7 @@ describe("npm run teams-sim", () => {
 
   it("stops with a message naming the variable when PORT is not a port", async () => {
     const main = fileURLToPath(new URL("./main.ts", import.meta.url));
-    child = spawn(process.execPath, ["--import", "tsx", main], {
+    child = spawn(process.execPath, ["--conditions=development", "--import", "tsx", main], {
       env: { ...process.env, PORT: "eighty" },
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -3,15 +3,16 @@
 import type { Command } from "commander";
 import type { Io } from "../io.ts";
 
-const repository = new URL("../../../../", import.meta.url);
+// Package specifiers, so each resolves like any import: to compiled JavaScript, or to the
+// TypeScript sources under the "development" condition.
 export const ENTRIES = {
-  serve: new URL("apps/api/src/main.ts", repository),
-  worker: new URL("apps/worker/src/main.ts", repository),
-  teamsSim: new URL("packages/teams-sim/src/main.ts", repository),
+  serve: "@herald/api/main",
+  worker: "@herald/worker/main",
+  teamsSim: "@herald/teams-sim/main",
 } as const;
 
-async function run(entry: URL): Promise<void> {
-  await import(entry.href);
+async function run(entry: string): Promise<void> {
+  await import(entry);
   // The entry keeps the process alive (its server) and exits on SIGTERM/SIGINT by itself.
   await new Promise<never>(() => {});
 }
