@@ -21,6 +21,7 @@ import { adminRoutes } from "./routes/admin.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { billingRoutes } from "./routes/billing.ts";
 import { docsRoutes } from "./routes/docs.ts";
+import { entraAppRoutes } from "./routes/entra-apps.ts";
 import { instanceRoutes } from "./routes/instances.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { opsRoutes } from "./routes/ops.ts";
@@ -137,6 +138,7 @@ export function createApp(ctx: AppContext): HeraldApp {
   app.route("/", activityRoutes(ctx, enqueuer));
   app.route("/", instanceRoutes(ctx));
   app.route("/", webhookRoutes(ctx, enqueuer));
+  app.route("/", entraAppRoutes(ctx));
   app.route("/", usageRoutes(ctx));
   app.route("/", adminRoutes(ctx));
   app.route("/", billingRoutes(ctx));

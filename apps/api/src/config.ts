@@ -3,7 +3,15 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { DEFAULT_WEBHOOK_HOSTS, parseHostPatterns, parseRatePolicy, type RatePolicy } from "@herald/core";
+import {
+  DEFAULT_ENTRA_AUTHORITY,
+  DEFAULT_WEBHOOK_HOSTS,
+  isLoopbackHost,
+  parseHostPatterns,
+  parseRatePolicy,
+  type RatePolicy,
+  WORKFLOWS_DEFAULT_RATE,
+} from "@herald/core";
 import { z } from "zod";
 
 const optionalString = z
@@ -31,7 +39,16 @@ const EnvSchema = z.object({
   HERALD_WORKER: z.enum(["in-process", "off"]).default("in-process"),
   HERALD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
   HERALD_WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
-  HERALD_WORKFLOWS_RATE: z.string().default("none"),
+  HERALD_WORKFLOWS_RATE: z.string().default(WORKFLOWS_DEFAULT_RATE),
+  HERALD_ENTRA_AUTHORITY: optionalString.pipe(
+    z
+      .string()
+      .refine(entraAuthorityAllowed, {
+        message:
+          "must be an https:// URL such as https://login.microsoftonline.com (plain http only for a loopback host, in tests)",
+      })
+      .optional(),
+  ),
   HERALD_RATE_GUARD_MS: z.coerce.number().int().min(0).max(5000).default(50),
   HERALD_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
   HERALD_RETRY_MAX_AGE_MS: z.coerce
@@ -52,6 +69,19 @@ const EnvSchema = z.object({
   ),
 });
 
+/** Entra is reached over https; a loopback authority (the emulator in tests) may use plain http. */
+function entraAuthorityAllowed(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") return false;
+  if (url.protocol === "https:") return true;
+  return url.protocol === "http:" && isLoopbackHost(url.hostname.replace(/^\[(.*)\]$/, "$1"));
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -67,6 +97,8 @@ export interface Config {
   workerConcurrency: number;
   workerLeaseMs: number;
   workflowsPolicy: RatePolicy;
+  /** Where Entra tokens are requested: `${entraAuthority}/{tenantId}/oauth2/v2.0/token`. */
+  entraAuthority: string;
   rateGuardMs: number;
   sendTimeoutMs: number;
   retryMaxAgeMs: number;
@@ -105,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerConcurrency: e.HERALD_WORKER_CONCURRENCY,
     workerLeaseMs: e.HERALD_WORKER_LEASE_MS,
     workflowsPolicy: workflows.policy,
+    entraAuthority: (e.HERALD_ENTRA_AUTHORITY ?? DEFAULT_ENTRA_AUTHORITY).replace(/\/+$/, ""),
     rateGuardMs: e.HERALD_RATE_GUARD_MS,
     sendTimeoutMs: e.HERALD_SEND_TIMEOUT_MS,
     retryMaxAgeMs: e.HERALD_RETRY_MAX_AGE_MS,

@@ -30,6 +30,12 @@ export interface Keyring {
   readonly urlKeyId: string;
   encryptUrl(url: string): { ciphertext: Uint8Array; keyId: string };
   decryptUrl(ciphertext: Uint8Array, keyId: string): string;
+  /**
+   * Other secrets kept at rest (Entra client secrets), under the same keys as webhook URLs, so one
+   * HERALD_SECRET and one HERALD_SECRET_PREVIOUS cover both.
+   */
+  encryptSecret(secret: string): { ciphertext: Uint8Array; keyId: string };
+  decryptSecret(ciphertext: Uint8Array, keyId: string): string;
   /** Identifies a channel by its URL without storing the URL: keyed, so it cannot be brute-forced offline. */
   channelHash(url: string): Uint8Array;
 }
@@ -46,23 +52,34 @@ export function createKeyring(secret: string, previousSecret?: string): Keyring 
   const urlKeyId = addKey(secret);
   const currentKey = encryptionKeys.get(urlKeyId) ?? derive(secret, "url-encryption/v1");
   const channelKey = derive(secret, "channel-hash/v1");
+  const encrypt = (text: string) => {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", currentKey, iv);
+    const body = Buffer.concat([cipher.update(text, "utf8"), cipher.final()]);
+    return { ciphertext: Buffer.concat([iv, cipher.getAuthTag(), body]), keyId: urlKeyId };
+  };
+  const decrypt = (ciphertext: Uint8Array, keyId: string, what: string) => {
+    const key = encryptionKeys.get(keyId);
+    if (!key) throw new Error(`${what} encrypted under unknown key ${keyId}; set HERALD_SECRET_PREVIOUS`);
+    const data = Buffer.from(ciphertext);
+    const decipher = createDecipheriv("aes-256-gcm", key, data.subarray(0, 12));
+    decipher.setAuthTag(data.subarray(12, 28));
+    return Buffer.concat([decipher.update(data.subarray(28)), decipher.final()]).toString("utf8");
+  };
   return {
     sessionKey: derive(secret, "session/v1"),
     urlKeyId,
     encryptUrl(url) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv("aes-256-gcm", currentKey, iv);
-      const body = Buffer.concat([cipher.update(url, "utf8"), cipher.final()]);
-      return { ciphertext: Buffer.concat([iv, cipher.getAuthTag(), body]), keyId: urlKeyId };
+      return encrypt(url);
     },
     decryptUrl(ciphertext, keyId) {
-      const key = encryptionKeys.get(keyId);
-      if (!key)
-        throw new Error(`webhook URL encrypted under unknown key ${keyId}; set HERALD_SECRET_PREVIOUS`);
-      const data = Buffer.from(ciphertext);
-      const decipher = createDecipheriv("aes-256-gcm", key, data.subarray(0, 12));
-      decipher.setAuthTag(data.subarray(12, 28));
-      return Buffer.concat([decipher.update(data.subarray(28)), decipher.final()]).toString("utf8");
+      return decrypt(ciphertext, keyId, "webhook URL");
+    },
+    encryptSecret(secret) {
+      return encrypt(secret);
+    },
+    decryptSecret(ciphertext, keyId) {
+      return decrypt(ciphertext, keyId, "secret");
     },
     channelHash(url) {
       return createHmac("sha256", channelKey).update(url).digest();

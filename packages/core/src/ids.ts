@@ -1,6 +1,6 @@
 // Public identifiers: a type prefix and lowercase Crockford base32 of random bytes the caller supplies.
 
-export type IdPrefix = "wh" | "msg" | "ins" | "ten" | "bk" | "usr" | "evt";
+export type IdPrefix = "wh" | "msg" | "ins" | "ten" | "bk" | "usr" | "evt" | "ea";
 export const ID_PREFIXES: readonly IdPrefix[] = Object.freeze([
   "wh",
   "msg",
@@ -9,6 +9,7 @@ export const ID_PREFIXES: readonly IdPrefix[] = Object.freeze([
   "bk",
   "usr",
   "evt",
+  "ea",
 ]);
 /** 16 random bytes (128 bits) make 26 characters: unguessable, and short enough to paste. */
 export const ID_BYTES = 16;

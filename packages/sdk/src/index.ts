@@ -48,6 +48,8 @@ export interface SendMessageOptions {
   source?: string;
   /** Seconds to wait for Teams' answer (0..30); 0 only queues. */
   wait?: number;
+  /** People to @mention (at most 20): a UPN or Entra object id, and the name shown. */
+  mentions?: { id: string; name: string }[];
 }
 
 export interface Webhook {
@@ -61,9 +63,25 @@ export interface Webhook {
   state: "active" | "paused" | "disabled" | "inactive";
   disabledReason: string | null;
   pausedUntil: string | null;
+  /** Why the channel is paused (e.g. the flow is turned off); null for rate-limit pauses. */
+  pausedReason: string | null;
+  entraAppId: string | null;
+  ratePolicy: string | null;
+  warnings: { code: string; message: string }[];
+  health: { lastSuccessAt: string | null; consecutiveFailures: number };
   createdAt: string;
   alertsPosted24h?: number;
   activeWorkflows?: number;
+}
+
+export interface EntraApp {
+  id: string;
+  instanceId: string;
+  name: string;
+  tenantId: string;
+  clientId: string;
+  audience: string;
+  createdAt: string;
 }
 
 export interface BindingKey {
@@ -187,7 +205,14 @@ export class Herald {
   /** sendMessage(webhookId, textMessage): always resolves to a SendMessageResponse, rejections included. */
   async sendMessage(webhookId: string, textMessage: string | undefined, options: SendMessageOptions = {}) {
     const idempotencyKey = options.idempotencyKey ?? `sdk-${crypto.randomUUID()}`;
-    const body = { webhookId, textMessage, card: options.card, idempotencyKey, source: options.source };
+    const body = {
+      webhookId,
+      textMessage,
+      card: options.card,
+      idempotencyKey,
+      source: options.source,
+      mentions: options.mentions,
+    };
     const query = options.wait === undefined ? "" : `?wait=${options.wait}`;
     const retries = this.options.retries ?? 2;
     for (let attempt = 0; ; attempt++) {
@@ -280,7 +305,16 @@ export class Herald {
     return this.json<BindingKey>("DELETE", `/v1/instances/${instanceId}/binding-keys/${bindingKeyId}`);
   }
 
-  createWebhook(instanceId: string, input: { name: string; url: string; description?: string }) {
+  createWebhook(
+    instanceId: string,
+    input: {
+      name: string;
+      url: string;
+      description?: string;
+      entraAppId?: string | null;
+      ratePolicy?: string | null;
+    },
+  ) {
     return this.json<Webhook>("POST", `/v1/instances/${instanceId}/webhooks`, input);
   }
 
@@ -294,9 +328,35 @@ export class Herald {
 
   updateWebhook(
     webhookId: string,
-    input: { name?: string; url?: string; description?: string | null; active?: boolean },
+    input: {
+      name?: string;
+      url?: string;
+      description?: string | null;
+      active?: boolean;
+      entraAppId?: string | null;
+      ratePolicy?: string | null;
+    },
   ) {
     return this.json<Webhook>("PATCH", `/v1/webhooks/${webhookId}`, input);
+  }
+
+  async createEntraApp(
+    instanceId: string,
+    input: { name: string; tenantId: string; clientId: string; clientSecret: string; audience?: string },
+  ): Promise<EntraApp> {
+    return this.json<EntraApp>("POST", `/v1/instances/${encodeURIComponent(instanceId)}/entra-apps`, input);
+  }
+
+  async listEntraApps(instanceId: string): Promise<EntraApp[]> {
+    const page = await this.json<{ items: EntraApp[] }>(
+      "GET",
+      `/v1/instances/${encodeURIComponent(instanceId)}/entra-apps`,
+    );
+    return page.items;
+  }
+
+  async deleteEntraApp(entraAppId: string): Promise<void> {
+    await this.json<null>("DELETE", `/v1/entra-apps/${encodeURIComponent(entraAppId)}`);
   }
 
   async deleteWebhook(webhookId: string): Promise<void> {

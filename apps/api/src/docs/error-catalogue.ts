@@ -54,6 +54,12 @@ const explanations: Record<ErrorCode, Explanation> = {
     action: "Fix the connector or workflow in Teams, then activate the webhook in the console.",
     retry: false,
   },
+  entra_app_in_use: {
+    meaning: "The Entra app is attached to webhooks, which would lose their access to their flows.",
+    action:
+      "Attach another Entra app to those webhooks (or detach it with entraAppId: null), then remove it.",
+    retry: false,
+  },
   webhook_url_not_allowed: {
     meaning: "The webhook URL is not https, or its host is not one HERALD_WEBHOOK_HOSTS admits.",
     action:

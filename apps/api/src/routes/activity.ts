@@ -31,6 +31,19 @@ const SendMessageBody = z
       .optional()
       .openapi({ description: "A MessageCard or an Adaptive Card (version 1.4 at most)." }),
     idempotencyKey: storable(z.string().min(1).max(255)).optional(),
+    mentions: z
+      .array(
+        z.object({
+          id: storable(z.string().trim().min(1).max(256)).openapi({ description: "UPN or Entra object id" }),
+          name: storable(z.string().trim().min(1).max(256)).openapi({ example: "Ada Lovelace" }),
+        }),
+      )
+      .max(20)
+      .optional()
+      .openapi({
+        description:
+          "People to @mention (at most 20); `<at>name</at>` is added to the text when absent. Legacy connectors cannot mention: the names are sent as plain text.",
+      }),
     source: storable(z.string().max(100))
       .optional()
       .openapi({ description: "The workflow or microflow that sent it." }),
@@ -133,14 +146,15 @@ export function activityRoutes(ctx: AppContext, enqueuer: Enqueuer) {
     const body = c.req.valid("json");
     const { wait } = c.req.valid("query");
     const license = c.get("license");
-    const { message } = await sendMessage({
+    const { message, note } = await sendMessage({
       ctx,
       enqueuer,
       target: targetOfLicense(license),
       input: { ...body, idempotencyKey: body.idempotencyKey ?? c.req.valid("header")["idempotency-key"] },
     });
     const outcome = wait > 0 ? await waitForOutcome(ctx, message, wait) : message;
-    const { httpStatus, body: answer } = presentMessage(outcome);
+    const { httpStatus, body: presented } = presentMessage(outcome);
+    const answer = note === null ? presented : { ...presented, Message: `${presented.Message} ${note}` };
     return httpStatus === 200 ? c.json(answer, 200) : c.json(answer, 202);
   });
 

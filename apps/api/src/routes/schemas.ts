@@ -1,6 +1,7 @@
 // Response shapes of the public contract, and the mappers from rows to them (rows never leave as they are).
 
-import type { BindingKeyRow, ErrorLogRow, InstanceRow, WebhookRow } from "@herald/db";
+import { webhookWarnings } from "@herald/core";
+import type { BindingKeyRow, EntraAppRow, ErrorLogRow, InstanceRow, WebhookRow } from "@herald/db";
 import { z } from "@hono/zod-openapi";
 import { ErrorBody } from "../errors.ts";
 
@@ -57,6 +58,20 @@ export const Webhook = z
     state: z.enum(["active", "paused", "disabled", "inactive"]),
     disabledReason: z.string().nullable(),
     pausedUntil: z.string().nullable(),
+    pausedReason: z.string().nullable().openapi({
+      description:
+        "Why the channel is paused (e.g. the flow is turned off in Power Automate); null for rate limits.",
+    }),
+    entraAppId: z.string().nullable(),
+    ratePolicy: z
+      .string()
+      .nullable()
+      .openapi({ description: "This webhook's own rate policy, or null: its kind's default." }),
+    warnings: z.array(z.object({ code: z.string(), message: z.string() })),
+    health: z.object({
+      lastSuccessAt: z.string().nullable(),
+      consecutiveFailures: z.number().int(),
+    }),
     createdAt: z.string(),
     alertsPosted24h: z.number().int().optional(),
     activeWorkflows: z.number().int().optional(),
@@ -84,11 +99,51 @@ export function toWebhook(
         : ("active" as const),
     disabledReason: r.disabledReason,
     pausedUntil: paused?.toISOString() ?? null,
+    pausedReason: paused ? r.pauseReason : null,
+    entraAppId: r.entraAppId,
+    ratePolicy: r.ratePolicy,
+    warnings: webhookWarnings({
+      kind: r.kind,
+      host: hostOfMask(r.urlMask),
+      createdAtMs: r.createdAt.getTime(),
+      lastSuccessAtMs: r.lastSuccessAt?.getTime() ?? null,
+      nowMs: now.getTime(),
+    }),
+    health: {
+      lastSuccessAt: r.lastSuccessAt?.toISOString() ?? null,
+      consecutiveFailures: r.consecutiveFailures,
+    },
     createdAt: r.createdAt.toISOString(),
     ...(r.alertsPosted24h === undefined ? {} : { alertsPosted24h: r.alertsPosted24h }),
     ...(r.activeWorkflows === undefined ? {} : { activeWorkflows: r.activeWorkflows }),
   };
 }
+
+/** The host of a masked URL ("https://host/webhookb2/…a1b2"): what the warnings need, without the secret. */
+function hostOfMask(mask: string): string {
+  return /^[a-z]+:\/\/([^/:]+)/i.exec(mask)?.[1] ?? "";
+}
+
+export const EntraApp = z
+  .object({
+    id: z.string(),
+    instanceId: z.string(),
+    name: z.string(),
+    tenantId: z.string().openapi({ description: "The Microsoft Entra tenant (directory) id." }),
+    clientId: z.string(),
+    audience: z.string(),
+    createdAt: z.string(),
+  })
+  .openapi("EntraApp");
+export const toEntraApp = (r: EntraAppRow) => ({
+  id: r.id,
+  instanceId: r.instanceId,
+  name: r.name,
+  tenantId: r.entraTenantId,
+  clientId: r.clientId,
+  audience: r.audience,
+  createdAt: r.createdAt.toISOString(),
+});
 
 export const ErrorLogItem = z
   .object({

@@ -26,6 +26,13 @@ const Url = z
   .max(2048)
   .openapi({ example: "https://contoso.webhook.office.com/webhookb2/…" });
 const Description = z.string().max(1000);
+const EntraAppId = z.string().min(1).max(64).nullable().openapi({
+  description: "The Entra app whose token is sent to a flow restricted to a tenant's users; null: none.",
+});
+const RatePolicyText = z.string().trim().min(1).max(200).nullable().openapi({
+  description:
+    "This webhook's own rate policy (\"2/1s,100/60s\"), overriding its kind's default; null: the default.",
+});
 
 const ErrorLogQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -35,7 +42,19 @@ const ErrorLogQuery = z.object({
     .optional()
     .openapi({ description: "nextCursor of the previous page" }),
   classification: z
-    .enum(["gone", "throttled", "bad_request", "transient", "too_large", "redirect", "state"])
+    .enum([
+      "gone",
+      "throttled",
+      "bad_request",
+      "transient",
+      "too_large",
+      "redirect",
+      "state",
+      "flow_off",
+      "flow_deleted",
+      "flow_unauthorized",
+      "entra_refused",
+    ])
     .optional(),
   webhookId: z.string().max(64).optional(),
 });
@@ -50,7 +69,13 @@ const createWebhookRoute = createRoute({
   request: {
     params: InstanceParams,
     body: jsonBody(
-      z.object({ name: z.string().trim().min(1).max(200), url: Url, description: Description.optional() }),
+      z.object({
+        name: z.string().trim().min(1).max(200),
+        url: Url,
+        description: Description.optional(),
+        entraAppId: EntraAppId.optional(),
+        ratePolicy: RatePolicyText.optional(),
+      }),
     ),
   },
   responses: { 201: json(Webhook, "Registered"), ...errorResponses(400, 401, 404, 429) },
@@ -76,7 +101,7 @@ const getWebhookRoute = createRoute({
 const patchWebhookRoute = createRoute({
   method: "patch",
   path: "/v1/webhooks/{webhookId}",
-  summary: "Edit, activate or inactivate a webhook",
+  summary: "Edit, activate or inactivate a webhook; a new url moves it (same webhook ID, history and usage)",
   tags: ["Console"],
   security,
   request: {
@@ -88,6 +113,8 @@ const patchWebhookRoute = createRoute({
           url: Url.optional(),
           description: Description.nullable().optional(),
           active: z.boolean().optional(),
+          entraAppId: EntraAppId.optional(),
+          ratePolicy: RatePolicyText.optional(),
         })
         .strict(),
     ),

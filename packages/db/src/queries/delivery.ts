@@ -123,7 +123,7 @@ export async function failQueuedMessages(
 /** Makes a channel ready now (re-activation or new work): clears a pause and the bad-request count. */
 export async function resetChannel(sql: Queryable, params: { channelId: string }) {
   await sql`
-    UPDATE channels SET paused_until = NULL, consecutive_bad_requests = 0,
+    UPDATE channels SET paused_until = NULL, consecutive_bad_requests = 0, pause_reason = NULL, pause_probes = 0,
       ready_at = CASE WHEN EXISTS (SELECT 1 FROM messages m WHERE m.channel_id = channels.id AND m.status = 'queued')
                       THEN now() ELSE ready_at END
     WHERE id = ${params.channelId}`;

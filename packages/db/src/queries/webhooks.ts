@@ -17,6 +17,13 @@ export interface WebhookRow {
   updatedAt: Date;
   pausedUntil: Date | null;
   consecutiveBadRequests: number;
+  entraAppId: string | null;
+  /** The webhook's own rate policy text, overriding its kind's default; null: the default. */
+  ratePolicy: string | null;
+  /** Why the channel is paused (a turned-off flow, a token Entra refused); null for a rate-limit pause. */
+  pauseReason: string | null;
+  lastSuccessAt: Date | null;
+  consecutiveFailures: number;
 }
 
 export interface WebhookSecretRow extends WebhookRow {
@@ -26,7 +33,8 @@ export interface WebhookSecretRow extends WebhookRow {
 
 const columns = (sql: Queryable) =>
   sql`w.id, w.tenant_id, w.instance_id, w.channel_id, w.name, w.description, w.url_mask, w.kind, w.active,
-      w.disabled_reason, w.disabled_at, w.created_at, w.updated_at, c.paused_until, c.consecutive_bad_requests`;
+      w.disabled_reason, w.disabled_at, w.created_at, w.updated_at, c.paused_until, c.consecutive_bad_requests,
+      w.entra_app_id, w.rate_policy, c.pause_reason, c.last_success_at, c.consecutive_failures`;
 
 /** Returns the channel (one per distinct URL) for a URL hash, creating it on first use. */
 export async function upsertChannel(
@@ -54,14 +62,16 @@ export async function insertWebhook(
     urlKeyId: string;
     urlMask: string;
     kind: string;
+    entraAppId?: string | null | undefined;
+    ratePolicy?: string | null | undefined;
   },
 ): Promise<void> {
   await sql`
     INSERT INTO webhooks (id, tenant_id, instance_id, channel_id, name, description, url_ciphertext, url_key_id,
-                          url_mask, kind)
+                          url_mask, kind, entra_app_id, rate_policy)
     VALUES (${params.id}, ${params.tenantId}, ${params.instanceId}, ${params.channelId}, ${params.name},
             ${params.description}, ${Buffer.from(params.urlCiphertext)}, ${params.urlKeyId}, ${params.urlMask},
-            ${params.kind})`;
+            ${params.kind}, ${params.entraAppId ?? null}, ${params.ratePolicy ?? null})`;
 }
 
 export async function countWebhooks(sql: Queryable, params: { tenantId: string }): Promise<number> {
@@ -105,6 +115,8 @@ export async function updateWebhook(
     name?: string | undefined;
     description?: string | null | undefined;
     active?: boolean | undefined;
+    entraAppId?: string | null | undefined;
+    ratePolicy?: string | null | undefined;
     url?:
       | { channelId: string; urlCiphertext: Uint8Array; urlKeyId: string; urlMask: string; kind: string }
       | undefined;
@@ -123,6 +135,8 @@ export async function updateWebhook(
       url_key_id = ${u ? u.urlKeyId : sql`url_key_id`},
       url_mask = ${u ? u.urlMask : sql`url_mask`},
       kind = ${u ? u.kind : sql`kind`},
+      entra_app_id = ${params.entraAppId === undefined ? sql`entra_app_id` : params.entraAppId},
+      rate_policy = ${params.ratePolicy === undefined ? sql`rate_policy` : params.ratePolicy},
       updated_at = now()
     WHERE tenant_id = ${params.tenantId} AND id = ${params.webhookId} AND deleted_at IS NULL
     RETURNING id`;
@@ -159,4 +173,34 @@ export async function webhookActivity(sql: Queryable, params: { tenantId: string
          AND m.created_at > now() - interval '30 days') AS active_workflows
     FROM webhooks w
     WHERE w.tenant_id = ${params.tenantId} AND w.instance_id = ${params.instanceId} AND w.deleted_at IS NULL`;
+}
+
+/**
+ * A webhook moved to another URL takes its queued messages along (same webhook ID, same queue), so
+ * they go to the new endpoint. Answers the moved messages, whose payloads may need rebuilding for
+ * the new kind.
+ */
+export async function moveQueuedMessages(
+  sql: Queryable,
+  params: { tenantId: string; webhookId: string; channelId: string },
+): Promise<{ id: string; payload: string | null }[]> {
+  const moved = await sql<{ id: string; payload: string | null }[]>`
+    UPDATE messages SET channel_id = ${params.channelId}
+    WHERE tenant_id = ${params.tenantId} AND webhook_id = ${params.webhookId} AND status = 'queued'
+      AND channel_id <> ${params.channelId}
+    RETURNING id, payload`;
+  if (moved.length > 0) {
+    await sql`UPDATE channels SET ready_at = COALESCE(ready_at, now()) WHERE id = ${params.channelId}`;
+  }
+  return moved;
+}
+
+export async function replaceQueuedPayloads(
+  sql: Queryable,
+  params: { items: { id: string; payload: string; payloadBytes: number }[] },
+): Promise<void> {
+  for (const item of params.items) {
+    await sql`UPDATE messages SET payload = ${item.payload}, payload_bytes = ${item.payloadBytes}
+              WHERE id = ${item.id} AND status = 'queued'`;
+  }
 }

@@ -17,7 +17,11 @@ export interface SendMessageInput {
   card?: Record<string, unknown> | undefined;
   idempotencyKey?: string | undefined;
   source?: string | undefined;
+  mentions?: { id: string; name: string }[] | undefined;
 }
+
+export const MENTIONS_AS_TEXT_NOTE =
+  "Legacy connectors cannot mention people: the names were sent as plain text.";
 
 export interface SendTarget {
   tenantId: string;
@@ -49,15 +53,21 @@ export async function sendMessage({
   enqueuer: Enqueuer;
   target: SendTarget;
   input: SendMessageInput;
-}): Promise<{ message: MessageRow; replayed: boolean }> {
-  const hash = requestHash([input.webhookId, input.textMessage ?? null, input.card ?? null]);
+}): Promise<{ message: MessageRow; replayed: boolean; note: string | null }> {
+  const mentions = input.mentions ?? [];
+  const hash = requestHash(
+    mentions.length === 0
+      ? [input.webhookId, input.textMessage ?? null, input.card ?? null]
+      : [input.webhookId, input.textMessage ?? null, input.card ?? null, mentions],
+  );
   if (input.idempotencyKey) {
     const existing = await findByIdempotencyKey(ctx.sql, {
       tenantId: target.tenantId,
       idempotencyKey: input.idempotencyKey,
       windowMs: IDEMPOTENCY_WINDOW_MS,
     });
-    if (existing) return { message: replayOf(existing, hash, input.idempotencyKey), replayed: true };
+    if (existing)
+      return { message: replayOf(existing, hash, input.idempotencyKey), replayed: true, note: null };
   }
 
   const webhook = await cachedWebhook(ctx, target.tenantId, input.webhookId);
@@ -76,16 +86,22 @@ export async function sendMessage({
     );
   }
 
-  const built = buildTeamsPayload(webhook.kind, { text: input.textMessage, card: input.card });
+  const built = buildTeamsPayload(webhook.kind, { text: input.textMessage, card: input.card, mentions });
   if (!built.ok) {
     throw new DomainError(
       built.code === "payload_too_large" ? "payload_too_large" : "invalid_request",
       built.message,
       {
-        field: built.code === "invalid_card" ? "card" : "textMessage",
+        field:
+          built.code === "invalid_card"
+            ? "card"
+            : built.code === "invalid_mentions"
+              ? "mentions"
+              : "textMessage",
       },
     );
   }
+  const note = built.mentionsAsText ? MENTIONS_AS_TEXT_NOTE : null;
 
   const messageId = newId("msg");
   const result = await enqueuer.enqueue({
@@ -114,7 +130,7 @@ export async function sendMessage({
       idempotencyKey: input.idempotencyKey,
       windowMs: IDEMPOTENCY_WINDOW_MS,
     });
-    if (existing) return { message: replayOf(existing, hash, input.idempotencyKey), replayed: true };
+    if (existing) return { message: replayOf(existing, hash, input.idempotencyKey), replayed: true, note };
   }
   // What was just stored, without reading it back: one round trip less on the hot path.
   const now = ctx.clock.now();
@@ -136,7 +152,7 @@ export async function sendMessage({
     finishedAt: null,
     channelReadyAt: null,
   };
-  return { message: stored, replayed: false };
+  return { message: stored, replayed: false, note };
 }
 
 function replayOf(existing: MessageRow, hash: Uint8Array, key: string): MessageRow {

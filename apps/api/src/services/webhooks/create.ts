@@ -1,7 +1,8 @@
-import { checkQuota } from "@herald/core";
+import { checkQuota, parseRatePolicy } from "@herald/core";
 import { addUsage, countWebhooks, getTenant, getWebhook, insertWebhook, lockTenant } from "@herald/db";
 import { type AppContext, newId, utcDay } from "../../context.ts";
 import { DomainError, found } from "../../errors.ts";
+import { entraAppForWebhook } from "../entra-apps/index.ts";
 import { requireInstance } from "../instances/index.ts";
 import { prepareWebhookUrl } from "./url.ts";
 
@@ -9,6 +10,17 @@ export interface CreateWebhookInput {
   name: string;
   url: string;
   description?: string | undefined;
+  entraAppId?: string | null | undefined;
+  ratePolicy?: string | null | undefined;
+}
+
+/** A webhook's own rate policy text, checked now so that a typo is a 400, not a channel that never sends. */
+export function checkedRatePolicy(text: string | null | undefined): string | null | undefined {
+  if (text === undefined || text === null) return text;
+  const parsed = parseRatePolicy(text);
+  if (!parsed.ok)
+    throw new DomainError("invalid_request", `ratePolicy: ${parsed.error}`, { field: "ratePolicy" });
+  return text;
 }
 
 /** Registers a Teams webhook URL and hands out its webhook ID. Each one counts against the plan's webhook quota. */
@@ -24,6 +36,8 @@ export async function createWebhook({
   input: CreateWebhookInput;
 }) {
   await requireInstance(ctx, tenantId, instanceId);
+  const ratePolicy = checkedRatePolicy(input.ratePolicy);
+  if (input.entraAppId) await entraAppForWebhook(ctx, tenantId, instanceId, input.entraAppId);
   const webhookId = newId("wh");
   await ctx.sql.begin(async (tx) => {
     // The tenant row lock makes count-then-insert race-free across replicas.
@@ -45,6 +59,8 @@ export async function createWebhook({
       instanceId,
       name: input.name,
       description: input.description ?? null,
+      entraAppId: input.entraAppId ?? null,
+      ratePolicy: ratePolicy ?? null,
       ...url,
     });
     await addUsage(tx, [

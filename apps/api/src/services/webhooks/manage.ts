@@ -1,8 +1,12 @@
+import { buildTeamsPayload, type UrlKind } from "@herald/core";
 import {
   failQueuedMessages,
   getWebhook as getWebhookQuery,
   insertErrorLog,
   listWebhooks as listQuery,
+  moveQueuedMessages,
+  type Queryable,
+  replaceQueuedPayloads,
   resetChannel,
   softDeleteWebhook,
   updateWebhook as updateQuery,
@@ -10,10 +14,38 @@ import {
 } from "@herald/db";
 import type { AppContext } from "../../context.ts";
 import { found } from "../../errors.ts";
+import { entraAppForWebhook } from "../entra-apps/index.ts";
 import { requireInstance } from "../instances/index.ts";
 import { recordFailures } from "../messages/usage.ts";
 import { forgetWebhook } from "../messages/webhook-cache.ts";
+import { checkedRatePolicy } from "./create.ts";
 import { prepareWebhookUrl } from "./url.ts";
+
+/**
+ * Queued messages follow their webhook to its new URL. Their payloads were built for the old kind:
+ * a connector's MessageCard becomes an Adaptive Card for Workflows (connectors take Adaptive Card
+ * messages as they are, so the other way needs nothing).
+ */
+async function moveQueue(
+  tx: Queryable,
+  params: { tenantId: string; webhookId: string; channelId: string; from: UrlKind; to: UrlKind },
+) {
+  const moved = await moveQueuedMessages(tx, params);
+  if (params.from === params.to || params.to !== "workflows") return;
+  const items = moved.flatMap((m) => {
+    if (m.payload === null) return [];
+    let card: unknown;
+    try {
+      card = JSON.parse(m.payload);
+    } catch {
+      return [];
+    }
+    if (typeof card !== "object" || card === null || Array.isArray(card)) return [];
+    const built = buildTeamsPayload("workflows", { card: card as Record<string, unknown> });
+    return built.ok ? [{ id: m.id, payload: built.body, payloadBytes: built.bytes }] : [];
+  });
+  await replaceQueuedPayloads(tx, { items });
+}
 
 export async function requireWebhook(ctx: AppContext, tenantId: string, webhookId: string) {
   return found(
@@ -51,6 +83,8 @@ export interface UpdateWebhookInput {
   url?: string | undefined;
   description?: string | null | undefined;
   active?: boolean | undefined;
+  entraAppId?: string | null | undefined;
+  ratePolicy?: string | null | undefined;
 }
 
 export async function updateWebhook({
@@ -65,11 +99,32 @@ export async function updateWebhook({
   input: UpdateWebhookInput;
 }) {
   const before = await requireWebhook(ctx, tenantId, webhookId);
+  const ratePolicy = checkedRatePolicy(input.ratePolicy);
+  if (input.entraAppId) await entraAppForWebhook(ctx, tenantId, before.instanceId, input.entraAppId);
   const failedIds: string[] = [];
   await ctx.sql.begin(async (tx) => {
     const url = input.url === undefined ? undefined : await prepareWebhookUrl(ctx, tx, input.url);
-    await updateQuery(tx, { tenantId, webhookId, ...input, url });
+    await updateQuery(tx, { tenantId, webhookId, ...input, ratePolicy, url });
     const channelId = url?.channelId ?? before.channelId;
+    if (url !== undefined && url.channelId !== before.channelId) {
+      await moveQueue(tx, { tenantId, webhookId, channelId: url.channelId, from: before.kind, to: url.kind });
+      await insertErrorLog(tx, [
+        {
+          tenantId,
+          instanceId: before.instanceId,
+          webhookId,
+          messageId: null,
+          httpStatus: null,
+          kind:
+            before.kind === url.kind
+              ? "Webhook URL changed"
+              : `Moved to ${url.kind === "workflows" ? "Workflows" : "a connector"}`,
+          classification: "state",
+          teamsText: null,
+          action: `Webhook now posts to ${url.urlMask}; same webhook ID, queued messages follow`,
+        },
+      ]);
+    }
     if (input.active === true) {
       // Re-activation is a fresh start: the pause and the bad-request count go, and it is logged.
       await resetChannel(tx, { channelId });
