@@ -33,7 +33,7 @@ export type PayloadResult =
       body: string;
       bytes: number;
       /** Legacy connectors cannot mention: the names were sent as plain text. */
-      mentionsAsText: boolean;
+      mentionsAsText?: boolean;
     }
   | { ok: false; code: "invalid_card" | "invalid_mentions" | "payload_too_large"; message: string };
 
