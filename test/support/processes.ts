@@ -99,7 +99,8 @@ export async function startApiProcess(
     kill(signal) {
       return new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
-        child.once("exit", (code) => resolve(code));
+        // "close" rather than "exit": by then all of its output has been read.
+        child.once("close", (code) => resolve(code));
         child.kill(signal);
       });
     },
