@@ -11,6 +11,7 @@ import { DomainError, type ErrorCode, invalidRequest, statusForCode } from "./er
 import { accessLog } from "./middleware/access-log/index.ts";
 import { adminAuth } from "./middleware/admin-auth/index.ts";
 import { bodyReader, DEFAULT_MAX_DEPTH as MAX_JSON_DEPTH } from "./middleware/body-reader/index.ts";
+import { clientAddress } from "./middleware/client-address/index.ts";
 import { httpMetrics } from "./middleware/http-metrics/index.ts";
 import { licenseAuth } from "./middleware/license-auth/index.ts";
 import { assertRoutesDeclareSecurity, routeAuth } from "./middleware/route-auth/index.ts";
@@ -28,6 +29,7 @@ import { opsRoutes } from "./routes/ops.ts";
 import { swagger2Routes } from "./routes/swagger2.ts";
 import { usageRoutes } from "./routes/usage.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
+import { csrfTokenForToken } from "./services/auth/session.ts";
 import { Enqueuer } from "./services/messages/enqueue.ts";
 
 /** sendMessage carries cards (28 KB for Teams, but callers send MessageCards that shrink on conversion). */
@@ -58,6 +60,12 @@ export function createApp(ctx: AppContext): HeraldApp {
   });
 
   app.use("*", requestId({ headerName: "X-Request-Id" }));
+  app.use("*", clientAddress({ trustProxyHops: ctx.config.trustProxyHops, publicUrl: ctx.config.publicUrl }));
+  app.use("*", async function strictTransport(c, next) {
+    await next();
+    // Only when https is known to be what browsers use (HERALD_PUBLIC_URL or a trusted proxy).
+    if (c.get("clientHttps")) c.header("Strict-Transport-Security", "max-age=31536000");
+  });
   app.use("*", accessLog({ logger: ctx.logger }));
   app.use("*", httpMetrics({ metrics: ctx.metrics }));
   const readBody = bodyReader({
@@ -93,7 +101,7 @@ export function createApp(ctx: AppContext): HeraldApp {
         Session: [sessionAuth({ ctx })],
         LicenseHeaders: license,
         LicenseBasic: license,
-        Admin: [adminAuth({ token: ctx.config.adminToken })],
+        Admin: [adminAuth({ ctx, token: ctx.config.adminToken })],
       },
     }),
   );
@@ -144,7 +152,14 @@ export function createApp(ctx: AppContext): HeraldApp {
   app.route("/", billingRoutes(ctx));
   app.route(
     "/",
-    consoleRoutes({ api: (r) => app.fetch(r), publicUrl: ctx.config.publicUrl, logger: ctx.logger }),
+    consoleRoutes({
+      // In-process: the browser's address and scheme travel in the env, as a socket's would.
+      api: (r, client) => app.fetch(r, client),
+      csrfFor: (token) => csrfTokenForToken(ctx, token),
+      formTargets: stripeFormTargets(ctx),
+      publicUrl: ctx.config.publicUrl,
+      logger: ctx.logger,
+    }),
   );
 
   app.openAPIRegistry.registerComponent("securitySchemes", "LicenseHeaders", {
@@ -170,6 +185,13 @@ export function createApp(ctx: AppContext): HeraldApp {
     },
   });
   return { app, enqueuer };
+}
+
+/** Where the billing forms' redirects go: Stripe's hosted pages, or the emulator standing in for them. */
+function stripeFormTargets(ctx: AppContext): string[] {
+  if (!ctx.config.stripe) return [];
+  const apiBase = ctx.config.stripe.apiBase;
+  return apiBase ? [new URL(apiBase).origin] : ["https://checkout.stripe.com", "https://billing.stripe.com"];
 }
 
 interface MappedError {

@@ -35,7 +35,17 @@ const EnvSchema = z.object({
   HERALD_SECRET_PREVIOUS: optionalString,
   HERALD_WEBHOOK_HOSTS: optionalString,
   HERALD_ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
-  HERALD_PUBLIC_URL: optionalString,
+  HERALD_PUBLIC_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^https?:\/\/[^\s/]+/, "must be an http(s) URL such as https://herald.contoso.com")
+      .optional(),
+  ),
+  HERALD_TRUST_PROXY: z
+    .string()
+    .trim()
+    .regex(/^(true|false|\d{1,2}|)$/, "must be true, false or the number of proxies in front of Herald")
+    .default("false"),
   HERALD_WORKER: z.enum(["in-process", "off"]).default("in-process"),
   HERALD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
   HERALD_WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
@@ -93,6 +103,11 @@ export interface Config {
   webhookHosts: readonly string[];
   adminToken: string | undefined;
   publicUrl: string | undefined;
+  /**
+   * Proxies in front of Herald whose X-Forwarded-For / X-Forwarded-Proto it believes (0: none; the
+   * socket's address is the client's and only HERALD_PUBLIC_URL says whether it is served over https).
+   */
+  trustProxyHops: number;
   worker: "in-process" | "off";
   workerConcurrency: number;
   workerLeaseMs: number;
@@ -133,6 +148,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookHosts: e.HERALD_WEBHOOK_HOSTS ? parseHostPatterns(e.HERALD_WEBHOOK_HOSTS) : DEFAULT_WEBHOOK_HOSTS,
     adminToken: e.HERALD_ADMIN_TOKEN,
     publicUrl: e.HERALD_PUBLIC_URL,
+    trustProxyHops:
+      e.HERALD_TRUST_PROXY === "true"
+        ? 1
+        : e.HERALD_TRUST_PROXY === "false"
+          ? 0
+          : Number(e.HERALD_TRUST_PROXY || 0),
     worker: e.HERALD_WORKER,
     workerConcurrency: e.HERALD_WORKER_CONCURRENCY,
     workerLeaseMs: e.HERALD_WORKER_LEASE_MS,

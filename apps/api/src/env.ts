@@ -7,6 +7,10 @@ export interface AppEnv {
     requestId: string;
     session: Session;
     license: License;
+    /** The caller's address (see middleware/client-address); undefined for in-process calls without one. */
+    clientAddress: string | undefined;
+    /** Whether the caller reached Herald over https (HERALD_PUBLIC_URL, or a trusted proxy's X-Forwarded-Proto). */
+    clientHttps: boolean;
   };
 }
 

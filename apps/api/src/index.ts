@@ -14,6 +14,7 @@ export {
   startRuntime,
 } from "./runtime.ts";
 export { assignPlan, getTenants } from "./services/admin/index.ts";
+export { createPasswordReset } from "./services/auth/password.ts";
 export { reportOverage } from "./services/billing/meter.ts";
 export { type RotationProgress, type RotationReport, rotateWebhookKeys } from "./services/keys/rotate.ts";
 export { licenseCacheBytes } from "./services/licenses/authenticate.ts";

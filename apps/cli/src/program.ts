@@ -6,6 +6,7 @@ import { registerRotateKey } from "./commands/rotate-key.ts";
 import { registerRunCommands } from "./commands/run.ts";
 import { registerSend } from "./commands/send.ts";
 import { registerTenants } from "./commands/tenants.ts";
+import { registerUsers } from "./commands/users.ts";
 import type { Io } from "./io.ts";
 
 export function buildProgram(io: Io): Command {
@@ -21,6 +22,7 @@ export function buildProgram(io: Io): Command {
   registerMigrate(program, io);
   registerPlans(program, io);
   registerTenants(program, io);
+  registerUsers(program, io);
   registerSend(program, io);
   registerRotateKey(program, io);
   program.addHelpText("after", "\nRun `herald <command> --help` for a command's options.");

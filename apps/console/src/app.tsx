@@ -5,6 +5,7 @@ import { bodyLimit } from "hono/body-limit";
 import { assetRoutes } from "./assets.ts";
 import type { ConsoleOptions } from "./context.ts";
 import { csrfProtection } from "./csrf.ts";
+import { accountRoutes } from "./routes/account.tsx";
 import { authRoutes } from "./routes/auth.tsx";
 import { billingRoutes } from "./routes/billing.tsx";
 import { channelRoutes } from "./routes/channels.tsx";
@@ -14,7 +15,7 @@ import { keyRoutes } from "./routes/keys.tsx";
 import { teamsRoutes } from "./routes/teams.tsx";
 import { usageRoutes } from "./routes/usage.tsx";
 import { securityHeaders, TEAMS_FRAME_ANCESTORS } from "./security-headers.ts";
-import { PageNotFound } from "./session.ts";
+import { expectedCsrfToken, PageNotFound } from "./session.ts";
 import { ErrorPage } from "./views/error-page.tsx";
 
 interface ConsoleEnv {
@@ -26,10 +27,11 @@ const MAX_FORM_BYTES = 64 * 1024;
 export function consoleRoutes(options: ConsoleOptions) {
   const app = new Hono<ConsoleEnv>();
 
-  app.use("/", securityHeaders());
-  app.use("/console", securityHeaders());
-  app.use("/console/*", securityHeaders());
-  app.use("/teams/*", securityHeaders({ frameAncestors: TEAMS_FRAME_ANCESTORS }));
+  const formTargets = options.formTargets ?? [];
+  app.use("/", securityHeaders({ formTargets }));
+  app.use("/console", securityHeaders({ formTargets }));
+  app.use("/console/*", securityHeaders({ formTargets }));
+  app.use("/teams/*", securityHeaders({ frameAncestors: TEAMS_FRAME_ANCESTORS, formTargets }));
   app.use(
     "/console/*",
     bodyLimit({
@@ -41,13 +43,16 @@ export function consoleRoutes(options: ConsoleOptions) {
   app.use(
     "/console/*",
     csrfProtection({
-      exempt: ["/console/login", "/console/signup"],
+      exempt: ["/console/login", "/console/signup", "/console/reset-password"],
+      expected: (c) => expectedCsrfToken(c, options),
+      publicUrl: options.publicUrl,
       refuse: (c, reason) => c.html(<ErrorPage title="Form refused" message={reason} />, 403),
     }),
   );
 
   for (const routes of [
     assetRoutes(),
+    accountRoutes(options),
     authRoutes(options),
     instanceRoutes(options),
     channelRoutes(options),

@@ -1,11 +1,25 @@
 // What the console is given when the api mounts it, and the shapes it shares between routes and views.
 import type { Billing, Herald } from "@herald/sdk";
 
+/** Who the browser is, passed with each in-process api call as a socket would tell the api. */
+export interface ForwardedClient {
+  clientAddress?: string | undefined;
+  clientHttps?: boolean | undefined;
+}
+
 /** The api app's own fetch: the console is a client of the public JSON API, called in-process. */
-export type ApiFetch = (request: Request) => Response | Promise<Response>;
+export type ApiFetch = (request: Request, client?: ForwardedClient) => Response | Promise<Response>;
 
 export interface ConsoleOptions {
   api: ApiFetch;
+  /**
+   * The CSRF token of a session token (derived from the session, so that it is bound to it), or
+   * undefined for a token that is not genuine. Without it the console falls back to a random
+   * double-submit token.
+   */
+  csrfFor?: ((sessionToken: string) => string | undefined) | undefined;
+  /** Origins the console's forms may redirect to (CSP form-action): Stripe's checkout and portal. */
+  formTargets?: readonly string[] | undefined;
   /** HERALD_PUBLIC_URL: where Teams reaches this Herald (the app package's URLs). Default: the request's origin. */
   publicUrl?: string | undefined;
   /** Where faults are reported (the api's pino logger fits). */

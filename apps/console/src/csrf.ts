@@ -1,9 +1,13 @@
 import { timingSafeEqual } from "node:crypto";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { CSRF_COOKIE } from "./session.ts";
 
 export interface CsrfProtectionOptions {
+  /** The token a form must carry (the session's own); default: the readable CSRF cookie. */
+  expected?: (c: Context) => string | undefined;
+  /** HERALD_PUBLIC_URL: its host is ours too when a form's Origin is checked. */
+  publicUrl?: string | undefined;
   /** Paths whose forms are posted before a session (and its token) exists: sign in and sign up. */
   exempt?: readonly string[];
   /** Answers a refused form. */
@@ -15,17 +19,21 @@ export interface CsrfProtectionOptions {
  * so the console checks what the api would check for a cookie: the double-submitted token (the
  * `_csrf` field equals the readable CSRF cookie), and that the browser says the post is same-origin.
  */
-export function csrfProtection({ exempt = [], refuse }: CsrfProtectionOptions): MiddlewareHandler {
+export function csrfProtection({
+  exempt = [],
+  refuse,
+  expected: expectedOf = (c) => getCookie(c, CSRF_COOKIE),
+  publicUrl,
+}: CsrfProtectionOptions): MiddlewareHandler {
   return async function csrfProtectionMiddleware(c, next) {
     if (c.req.method === "GET" || c.req.method === "HEAD") return next();
-    const site = c.req.header("sec-fetch-site");
-    if (site !== undefined && site !== "same-origin" && site !== "none") {
+    if (!fromOurOrigin(c, publicUrl)) {
       return refuse(c, "This form was sent from another site, so it was refused.");
     }
     if (exempt.includes(c.req.path)) return next();
     const body = await c.req.parseBody();
     const given = typeof body._csrf === "string" ? body._csrf : "";
-    const expected = getCookie(c, CSRF_COOKIE) ?? "";
+    const expected = expectedOf(c) ?? "";
     if (!expected || !safeEqual(given, expected)) {
       return refuse(
         c,
@@ -34,6 +42,26 @@ export function csrfProtection({ exempt = [], refuse }: CsrfProtectionOptions): 
     }
     return next();
   };
+}
+
+/**
+ * Browsers say where a request comes from in Sec-Fetch-Site; those that do not (older ones, some
+ * embedded views) still send Origin on a form post, which must then name this host.
+ */
+function fromOurOrigin(c: Context, publicUrl: string | undefined): boolean {
+  const site = c.req.header("sec-fetch-site");
+  if (site !== undefined) return site === "same-origin" || site === "none";
+  const origin = c.req.header("origin");
+  if (origin === undefined) return true;
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return false;
+  }
+  const ours = [new URL(c.req.url).host, c.req.header("host")];
+  if (publicUrl) ours.push(new URL(publicUrl).host);
+  return ours.includes(host);
 }
 
 function safeEqual(a: string, b: string): boolean {

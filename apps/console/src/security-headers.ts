@@ -13,6 +13,8 @@ export const TEAMS_FRAME_ANCESTORS = [
 export interface SecurityHeadersOptions {
   /** CSP frame-ancestors sources; none means the page may not be framed at all. */
   frameAncestors?: readonly string[];
+  /** Origins a form may lead to besides this one (Stripe's checkout, which the billing form redirects to). */
+  formTargets?: readonly string[];
 }
 
 /**
@@ -20,7 +22,10 @@ export interface SecurityHeadersOptions {
  * this origin is reachable from a page, which also makes teams-js give up its CDN lookup of host
  * origins at once (it falls back to its built-in list).
  */
-export function securityHeaders({ frameAncestors = [] }: SecurityHeadersOptions = {}): MiddlewareHandler {
+export function securityHeaders({
+  frameAncestors = [],
+  formTargets = [],
+}: SecurityHeadersOptions = {}): MiddlewareHandler {
   const ancestors = frameAncestors.length ? ["'self'", ...frameAncestors].join(" ") : "'none'";
   const policy = [
     "default-src 'self'",
@@ -30,6 +35,7 @@ export function securityHeaders({ frameAncestors = [] }: SecurityHeadersOptions 
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
+    `form-action ${["'self'", ...formTargets].join(" ")}`,
     `frame-ancestors ${ancestors}`,
   ].join("; ");
   return async function securityHeadersMiddleware(c, next) {

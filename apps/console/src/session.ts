@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { Herald, HeraldError } from "@herald/sdk";
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import type { Billing, ConsoleOptions, Instance, Shell } from "./context.ts";
+import type { Billing, ConsoleOptions, ForwardedClient, Instance, Shell } from "./context.ts";
 import { setFlash, takeFlash } from "./flash.ts";
 
 /** Set by the api's /v1/auth/signup and /v1/auth/login (apps/api/src/routes/auth.ts). */
@@ -14,31 +14,50 @@ const SESSION_TTL_SECONDS = 7 * 24 * 3600;
 /** Remembers the last instance visited, so that the navigation returns to it. */
 const INSTANCE_COOKIE = "herald_instance";
 
+/** Set by the api for every request it serves, the console's included (middleware/client-address). */
+function forwardedClient(c: Context): ForwardedClient {
+  const address: unknown = c.get("clientAddress");
+  return { clientAddress: typeof address === "string" ? address : undefined, clientHttps: isHttps(c) };
+}
+
+function isHttps(c: Context): boolean {
+  return c.get("clientHttps") === true || new URL(c.req.url).protocol === "https:";
+}
+
 /** An SDK client calling the api in-process with the caller's session, as a Bearer token. */
 export function heraldFor(c: Context, options: ConsoleOptions): Herald {
+  const client = forwardedClient(c);
   return new Herald({
     baseUrl: new URL(c.req.url).origin,
-    fetch: options.api,
+    fetch: (request) => options.api(request, client),
     token: getCookie(c, SESSION_COOKIE),
     retries: 0,
   });
 }
 
+/** The CSRF token a form must carry: the session's own when the api derives it, else the cookie's. */
+export function expectedCsrfToken(c: Context, options: ConsoleOptions): string | undefined {
+  const session = getCookie(c, SESSION_COOKIE);
+  if (session && options.csrfFor) return options.csrfFor(session);
+  return getCookie(c, CSRF_COOKIE);
+}
+
 /**
  * The CSRF token to embed in forms. The api sets it at sign-in with SameSite=Strict, so a visit that
- * starts from a link on another site arrives without it: then a fresh one is issued.
+ * starts from a link on another site arrives without the cookie: then it is set again.
  */
-export function csrfToken(c: Context): string {
+export function csrfToken(c: Context, options: ConsoleOptions): string {
   const existing = getCookie(c, CSRF_COOKIE);
-  if (existing) return existing;
-  const token = randomBytes(18).toString("base64url");
-  setCookie(c, CSRF_COOKIE, token, {
-    httpOnly: false,
-    sameSite: "Strict",
-    path: "/",
-    secure: new URL(c.req.url).protocol === "https:",
-    maxAge: SESSION_TTL_SECONDS,
-  });
+  const token = expectedCsrfToken(c, options) ?? existing ?? randomBytes(18).toString("base64url");
+  if (token !== existing) {
+    setCookie(c, CSRF_COOKIE, token, {
+      httpOnly: false,
+      sameSite: "Strict",
+      path: "/",
+      secure: isHttps(c),
+      maxAge: SESSION_TTL_SECONDS,
+    });
+  }
   return token;
 }
 
@@ -73,7 +92,7 @@ export async function loadShell(
   }
   return {
     herald,
-    csrf: csrfToken(c),
+    csrf: csrfToken(c, options),
     instances,
     instance,
     home: instance ?? instances.find((i) => i.id === remembered) ?? instances[0],

@@ -1,6 +1,6 @@
 // Public identifiers: a type prefix and lowercase Crockford base32 of random bytes the caller supplies.
 
-export type IdPrefix = "wh" | "msg" | "ins" | "ten" | "bk" | "usr" | "evt" | "ea";
+export type IdPrefix = "wh" | "msg" | "ins" | "ten" | "bk" | "usr" | "evt" | "ea" | "ses";
 export const ID_PREFIXES: readonly IdPrefix[] = Object.freeze([
   "wh",
   "msg",
@@ -10,6 +10,7 @@ export const ID_PREFIXES: readonly IdPrefix[] = Object.freeze([
   "usr",
   "evt",
   "ea",
+  "ses",
 ]);
 /** 16 random bytes (128 bits) make 26 characters: unguessable, and short enough to paste. */
 export const ID_BYTES = 16;

@@ -10,6 +10,7 @@ export * from "./host-patterns.ts";
 export * from "./ids.ts";
 export * from "./ip.ts";
 export * from "./json.ts";
+export * from "./passwords.ts";
 export * from "./period.ts";
 export * from "./plans.ts";
 export * from "./rate.ts";

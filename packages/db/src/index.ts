@@ -13,6 +13,7 @@ export * from "./queries/messages.ts";
 export * from "./queries/operations.ts";
 export * from "./queries/plans.ts";
 export * from "./queries/rate-counters.ts";
+export * from "./queries/sessions.ts";
 export * from "./queries/tenants.ts";
 export * from "./queries/usage.ts";
 export * from "./queries/users.ts";

@@ -1,19 +1,30 @@
-import { randomBytes } from "node:crypto";
+import { MAX_PASSWORD_LENGTH, passwordProblem } from "@herald/core";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import type { AppContext } from "../context.ts";
 import type { AppEnv } from "../env.ts";
-import { CSRF_COOKIE, SESSION_COOKIE } from "../middleware/session-auth/index.ts";
+import { CSRF_COOKIE, SESSION_COOKIE, sessionTokenOf } from "../middleware/session-auth/index.ts";
 import { login } from "../services/auth/login.ts";
-import { SESSION_TTL_SECONDS } from "../services/auth/session.ts";
+import { changePassword, resetPassword } from "../services/auth/password.ts";
+import {
+  csrfTokenFor,
+  endSession,
+  endUserSessions,
+  readSessionToken,
+  SESSION_TTL_SECONDS,
+} from "../services/auth/session.ts";
 import { signup } from "../services/auth/signup.ts";
 import { errorResponses, json, jsonBody } from "./schemas.ts";
 
-const Credentials = {
-  email: z.email().max(254).openapi({ example: "ops@contoso.com" }),
-  password: z.string().min(10, "must be at least 10 characters").max(200),
-};
+/** A new password: length after trimming, and none of the most common ones. */
+const NewPassword = z
+  .string()
+  .max(MAX_PASSWORD_LENGTH)
+  .superRefine((value, check) => {
+    const problem = passwordProblem(value);
+    if (problem) check.addIssue({ code: "custom", message: problem });
+  });
 
 const signupRoute = createRoute({
   method: "post",
@@ -22,11 +33,17 @@ const signupRoute = createRoute({
   summary: "Create a tenant on the trial plan, with a Developer Instance",
   tags: ["Console"],
   request: {
-    body: jsonBody(z.object({ ...Credentials, organization: z.string().trim().min(1).max(200) })),
+    body: jsonBody(
+      z.object({
+        email: z.email().max(254).openapi({ example: "ops@contoso.com" }),
+        password: NewPassword,
+        organization: z.string().trim().min(1).max(200),
+      }),
+    ),
   },
   responses: {
     201: json(z.object({ token: z.string(), tenantId: z.string(), instanceId: z.string() }), "Signed up"),
-    ...errorResponses(400, 409),
+    ...errorResponses(400, 409, 429, 503),
   },
 });
 
@@ -37,21 +54,65 @@ const loginRoute = createRoute({
   summary: "Sign in",
   tags: ["Console"],
   request: { body: jsonBody(z.object({ email: z.string().max(254), password: z.string().max(200) })) },
-  responses: { 200: json(z.object({ token: z.string() }), "Signed in"), ...errorResponses(400, 401, 429) },
+  responses: {
+    200: json(z.object({ token: z.string() }), "Signed in"),
+    ...errorResponses(400, 401, 429, 503),
+  },
 });
 
 const logoutRoute = createRoute({
   method: "post",
   path: "/v1/auth/logout",
   security: [],
-  summary: "Sign out of the console (clears the session cookie)",
+  summary: "Sign out: ends this session on every replica and clears the session cookie",
   tags: ["Console"],
   responses: { 204: { description: "Signed out" } },
 });
 
-/** The console keeps the session in an HttpOnly cookie, plus a readable CSRF cookie it echoes in a header. */
-function setSessionCookies(c: Context<AppEnv>, token: string) {
-  const secure = new URL(c.req.url).protocol === "https:";
+const logoutEverywhereRoute = createRoute({
+  method: "post",
+  path: "/v1/auth/logout-everywhere",
+  summary: "Sign out everywhere: ends every session of this user, this one included",
+  tags: ["Console"],
+  security: [{ Session: [] }],
+  responses: {
+    200: json(z.object({ sessionsEnded: z.number().int() }), "Signed out everywhere"),
+    ...errorResponses(401),
+  },
+});
+
+const changePasswordRoute = createRoute({
+  method: "post",
+  path: "/v1/auth/password",
+  summary: "Change the password (signs out every other session)",
+  tags: ["Console"],
+  security: [{ Session: [] }],
+  request: {
+    body: jsonBody(
+      z.object({ currentPassword: z.string().max(MAX_PASSWORD_LENGTH), newPassword: NewPassword }),
+    ),
+  },
+  responses: { 204: { description: "Changed" }, ...errorResponses(400, 401, 429, 503) },
+});
+
+const resetPasswordRoute = createRoute({
+  method: "post",
+  path: "/v1/auth/reset-password",
+  security: [],
+  summary: "Set a new password with a one-time reset link's token (from `herald users reset-password`)",
+  description: "Ends every session of the user and clears the account's sign-in lockout.",
+  tags: ["Console"],
+  request: { body: jsonBody(z.object({ token: z.string().min(1).max(100), newPassword: NewPassword })) },
+  responses: { 204: { description: "Password set; sign in with it" }, ...errorResponses(400, 429, 503) },
+});
+
+/**
+ * The console keeps the session in an HttpOnly cookie, plus a readable CSRF token (derived from
+ * the session) it echoes in a header. Secure whenever Herald is served over https: by
+ * HERALD_PUBLIC_URL or a trusted proxy, not only by what the socket looks like.
+ */
+function setSessionCookies(c: Context<AppEnv>, ctx: AppContext, token: string) {
+  const secure = c.get("clientHttps") || new URL(c.req.url).protocol === "https:";
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: "Lax",
@@ -59,7 +120,7 @@ function setSessionCookies(c: Context<AppEnv>, token: string) {
     secure,
     maxAge: SESSION_TTL_SECONDS,
   });
-  setCookie(c, CSRF_COOKIE, randomBytes(18).toString("base64url"), {
+  setCookie(c, CSRF_COOKIE, csrfTokenFor(ctx, readSessionToken(ctx, token).sessionId), {
     httpOnly: false,
     sameSite: "Strict",
     path: "/",
@@ -68,21 +129,51 @@ function setSessionCookies(c: Context<AppEnv>, token: string) {
   });
 }
 
+function clearSessionCookies(c: Context<AppEnv>) {
+  deleteCookie(c, SESSION_COOKIE, { path: "/" });
+  deleteCookie(c, CSRF_COOKIE, { path: "/" });
+}
+
 export function authRoutes(ctx: AppContext) {
   const app = new OpenAPIHono<AppEnv>();
   app.openapi(signupRoute, async (c) => {
-    const result = await signup({ ctx, input: c.req.valid("json") });
-    setSessionCookies(c, result.token);
+    const result = await signup({ ctx, input: c.req.valid("json"), clientAddress: c.get("clientAddress") });
+    setSessionCookies(c, ctx, result.token);
     return c.json(result, 201);
   });
   app.openapi(loginRoute, async (c) => {
-    const result = await login({ ctx, input: c.req.valid("json") });
-    setSessionCookies(c, result.token);
+    const result = await login({ ctx, input: c.req.valid("json"), clientAddress: c.get("clientAddress") });
+    setSessionCookies(c, ctx, result.token);
     return c.json({ token: result.token }, 200);
   });
-  app.openapi(logoutRoute, (c) => {
-    deleteCookie(c, SESSION_COOKIE, { path: "/" });
-    deleteCookie(c, CSRF_COOKIE, { path: "/" });
+  app.openapi(logoutRoute, async (c) => {
+    const { token } = sessionTokenOf(c);
+    if (token) {
+      try {
+        await endSession(ctx, readSessionToken(ctx, token));
+      } catch {
+        // Not a live token of ours: there is nothing to end, and signing out still succeeds.
+      }
+    }
+    clearSessionCookies(c);
+    return c.body(null, 204);
+  });
+  app.openapi(logoutEverywhereRoute, async (c) => {
+    const sessionsEnded = await endUserSessions(ctx, c.get("session"));
+    clearSessionCookies(c);
+    return c.json({ sessionsEnded }, 200);
+  });
+  app.openapi(changePasswordRoute, async (c) => {
+    await changePassword({
+      ctx,
+      session: c.get("session"),
+      input: c.req.valid("json"),
+      clientAddress: c.get("clientAddress"),
+    });
+    return c.body(null, 204);
+  });
+  app.openapi(resetPasswordRoute, async (c) => {
+    await resetPassword({ ctx, input: c.req.valid("json"), clientAddress: c.get("clientAddress") });
     return c.body(null, 204);
   });
   return app;

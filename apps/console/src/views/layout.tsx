@@ -32,7 +32,7 @@ export function Document(
   );
 }
 
-export type Section = "channels" | "keys" | "usage" | "billing" | "teams" | "instances";
+export type Section = "channels" | "keys" | "usage" | "billing" | "teams" | "instances" | "account";
 
 interface NavItem {
   id: Section;
@@ -96,6 +96,13 @@ export function AppShell(
           <span>Herald</span>
         </a>
         <InstanceSwitcher shell={shell} section={section} />
+        <a
+          class="btn btn-ghost btn-sm"
+          href="/console/account"
+          aria-current={section === "account" ? "page" : undefined}
+        >
+          Account
+        </a>
         <form method="post" action="/console/logout" class="signout">
           <CsrfField token={shell.csrf} />
           <button type="submit" class="btn btn-ghost btn-sm">

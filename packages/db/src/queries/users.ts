@@ -26,3 +26,11 @@ export async function getUser(sql: Queryable, params: { tenantId: string; userId
     SELECT id, tenant_id, email, password_hash FROM users WHERE id = ${params.userId} AND tenant_id = ${params.tenantId}`;
   return row;
 }
+
+export async function setUserPassword(
+  sql: Queryable,
+  params: { tenantId: string; userId: string; passwordHash: string },
+): Promise<void> {
+  await sql`UPDATE users SET password_hash = ${params.passwordHash}
+            WHERE id = ${params.userId} AND tenant_id = ${params.tenantId}`;
+}

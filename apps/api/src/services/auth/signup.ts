@@ -1,8 +1,10 @@
 import { getPlan, getUserByEmail, insertInstance, insertTenant, insertUser } from "@herald/db";
 import { type AppContext, newId } from "../../context.ts";
-import { hashPassword } from "../../crypto.ts";
 import { DomainError } from "../../errors.ts";
-import { issueSessionToken } from "./session.ts";
+import { hit } from "../throttle.ts";
+import { hashPasswordQueued } from "./hashing.ts";
+import { issueSession } from "./session.ts";
+import { SIGN_UP_PER_ADDRESS } from "./throttles.ts";
 
 export interface SignupInput {
   email: string;
@@ -11,11 +13,21 @@ export interface SignupInput {
 }
 
 /** A new tenant on the trial plan, with its first instance, as Mendix's "Try for Free" does. */
-export async function signup({ ctx, input }: { ctx: AppContext; input: SignupInput }) {
+export async function signup({
+  ctx,
+  input,
+  clientAddress,
+}: {
+  ctx: AppContext;
+  input: SignupInput;
+  clientAddress: string | undefined;
+}) {
+  // Herald sends no email, so "already exists" stays an answer; this bounds how fast anyone can ask.
+  if (clientAddress) await hit(ctx, SIGN_UP_PER_ADDRESS, clientAddress);
   if (await getUserByEmail(ctx.sql, { email: input.email })) {
     throw new DomainError("email_taken", `An account for ${input.email} already exists; sign in instead.`);
   }
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPasswordQueued(input.password);
   const tenantId = newId("ten");
   const instanceId = newId("ins");
   const userId = newId("usr");
@@ -43,7 +55,7 @@ export async function signup({ ctx, input }: { ctx: AppContext; input: SignupInp
       }
       throw error;
     });
-  const token = await issueSessionToken(ctx, { userId, tenantId });
+  const { token } = await issueSession(ctx, { userId, tenantId, clientAddress });
   return { token, tenantId, instanceId };
 }
 
