@@ -45,6 +45,8 @@ export async function startHarness(
     logger?: Logger;
     /** Overrides the shared test database (e.g. a proxy in front of it). */
     databaseUrl?: string;
+    /** The worker's fallback poll (200 ms by default, so that a test never waits long on one). */
+    pollMs?: number;
   } = {},
 ): Promise<Harness> {
   const databaseUrl = options.databaseUrl ?? inject("databaseUrl");
@@ -71,7 +73,7 @@ export async function startHarness(
     logger: options.logger ?? pino({ level: "silent" }),
     clock: options.clock,
     worker: options.worker ?? true,
-    workerOptions: { pollMs: 200 },
+    workerOptions: { pollMs: options.pollMs ?? 200 },
     database,
   });
   const fetchApp = (request: Request) => runtime.app.fetch(request);

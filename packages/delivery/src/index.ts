@@ -12,4 +12,5 @@ export {
 export { HOUSEKEEPING_MS, Housekeeping, type PeriodicJob } from "./housekeeping.ts";
 export { type EndpointKind, endpointKind } from "./kinds/index.ts";
 export { createPoster, guardedLookup, type Poster, type RefusedPost } from "./poster.ts";
+export { WakeUp } from "./wake-up.ts";
 export { DeliveryWorker, type WorkerOptions } from "./worker.ts";

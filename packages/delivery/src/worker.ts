@@ -20,6 +20,7 @@ import { type ChannelStatements, type ChannelTaskEnv, serveChannel } from "./cha
 import { type DeliveryContext, utcDay } from "./context.ts";
 import { Housekeeping, type PeriodicJob } from "./housekeeping.ts";
 import { createPoster, type Poster } from "./poster.ts";
+import { WakeUp } from "./wake-up.ts";
 
 export interface WorkerOptions {
   concurrency?: number;
@@ -44,9 +45,8 @@ export class DeliveryWorker {
   private readonly active = new Map<string, Promise<void>>();
   private running = false;
   private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
-  /** A wake that arrived while the loop was busy (claiming, computing its sleep): the next sleep returns at once. */
-  private wakePending = false;
+  /** New work, a free slot or a stop; kept if it arrives while the loop is busy, not asleep. */
+  private readonly wakeUp = new WakeUp();
   private readonly concurrency: number;
   private readonly leaseMs: number;
   private readonly pollMs: number;
@@ -109,9 +109,7 @@ export class DeliveryWorker {
   }
 
   wake(): void {
-    const wakeUp = this.wakeUp;
-    if (wakeUp) wakeUp();
-    else this.wakePending = true;
+    this.wakeUp.ring();
   }
 
   /** Stops claiming, lets in-flight sends finish and releases every lease. */
@@ -166,7 +164,7 @@ export class DeliveryWorker {
         }
         await this.housekeeping.runDue(this.ctx.clock.now().getTime());
         // Wakes from here on are for work this claim may not see yet; earlier ones it serves.
-        this.wakePending = false;
+        this.wakeUp.clear();
         const free = this.concurrency - this.active.size;
         let claimed: ClaimedChannel[] = [];
         if (free > 0) {
@@ -196,20 +194,7 @@ export class DeliveryWorker {
   }
 
   private sleep(ms: number): Promise<void> {
-    if (this.wakePending || !this.running) {
-      this.wakePending = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
-        clearTimeout(timer);
-        self.wakeUp = undefined;
-        resolve();
-      }
-      this.wakeUp = done;
-    });
+    return this.running ? this.wakeUp.wait(ms) : Promise.resolve();
   }
 
   private spawn(channel: ClaimedChannel): void {

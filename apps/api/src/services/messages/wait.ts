@@ -1,30 +1,35 @@
 import { getMessage, type MessageRow } from "@herald/db";
+import { WakeUp } from "@herald/delivery";
 import type { AppContext } from "../../context.ts";
 
 /**
  * Waits up to `seconds` for a message to leave the queue. Returns early when it is already known
  * that the next attempt is due after the deadline (rate window, pause or backoff): waiting longer
  * would only delay the caller's "queued" answer.
+ *
+ * The in-process worker says when the message finished; the call listens for the whole wait, so a
+ * finish that lands while it re-reads the message is kept rather than missed until the next poll.
+ * The poll (20 ms, doubling to 250 ms) serves a worker in another process.
  */
 export async function waitForOutcome(ctx: AppContext, row: MessageRow, seconds: number): Promise<MessageRow> {
   const deadline = Date.now() + seconds * 1000;
   let current = row;
-  let pollMs = 20;
-  while (current.status === "queued" && Date.now() < deadline) {
-    const due = Math.max(current.dueAt.getTime(), current.channelReadyAt?.getTime() ?? 0);
-    if (current.attempts > 0 && due > deadline) break;
-    await new Promise<void>((resolve) => {
-      const event = `finished:${current.id}`;
-      const done = () => {
-        clearTimeout(timer);
-        ctx.signals.off(event, done);
-        resolve();
-      };
-      const timer = setTimeout(done, Math.min(pollMs, Math.max(0, deadline - Date.now())));
-      ctx.signals.once(event, done);
-    });
-    pollMs = Math.min(pollMs * 2, 250);
-    current = (await getMessage(ctx.sql, { tenantId: current.tenantId, messageId: current.id })) ?? current;
+  if (current.status !== "queued") return current;
+  const finished = new WakeUp();
+  const event = `finished:${current.id}`;
+  const onFinished = () => finished.ring();
+  ctx.signals.on(event, onFinished);
+  try {
+    let pollMs = 20;
+    while (current.status === "queued" && Date.now() < deadline) {
+      const due = Math.max(current.dueAt.getTime(), current.channelReadyAt?.getTime() ?? 0);
+      if (current.attempts > 0 && due > deadline) break;
+      await finished.wait(Math.min(pollMs, Math.max(0, deadline - Date.now())));
+      pollMs = Math.min(pollMs * 2, 250);
+      current = (await getMessage(ctx.sql, { tenantId: current.tenantId, messageId: current.id })) ?? current;
+    }
+  } finally {
+    ctx.signals.off(event, onFinished);
   }
   return current;
 }
