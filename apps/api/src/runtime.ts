@@ -4,6 +4,8 @@
 // (`npm start`); `startWorkerRuntime` (worker.ts) adds only the worker. The test harness starts
 // Herald through here too.
 
+import { randomBytes } from "node:crypto";
+import { IdSource } from "@herald/core";
 import { type Database, DiskFullReporter, migrate, openDatabase } from "@herald/db";
 import {
   DeliverySignals,
@@ -79,6 +81,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<RuntimeCore>
     signals: new DeliverySignals(),
     logger,
     metrics: new HeraldMetrics(),
+    ids: new IdSource(randomBytes),
     diskFull: new DiskFullReporter({ logger, engine: db.engine, dataDir: config.dataDir }),
   };
   // A webhook the worker disabled is forgotten by this process's sendMessage cache at once.

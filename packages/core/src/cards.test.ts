@@ -297,6 +297,7 @@ describe("buildTeamsPayload: refusals", () => {
   });
 
   it("enforces 28672 bytes on the final body, counting UTF-8 bytes", () => {
+    expect(MAX_PAYLOAD_BYTES).toBe(28672);
     const overhead = '{"text":""}'.length;
     expect(ok(buildTeamsPayload("legacy", { text: "x".repeat(MAX_PAYLOAD_BYTES - overhead) })).bytes).toBe(
       MAX_PAYLOAD_BYTES,

@@ -25,6 +25,12 @@ function context(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
   };
 }
 
+describe("DEFAULT_RETRY", () => {
+  it("is the documented backoff: 1 s doubling to 5 min, for 24 h (HERALD_RETRY_MAX_AGE_MS)", () => {
+    expect(DEFAULT_RETRY).toEqual({ baseMs: 1000, factor: 2, capMs: 300_000, maxAgeMs: 86_400_000 });
+  });
+});
+
 describe("decideDelivery: delivered", () => {
   it("delivers, resets the refusal streak and logs nothing", () => {
     expect(decideDelivery({ kind: "delivered" }, context({ consecutiveBadRequests: 3 }))).toEqual({

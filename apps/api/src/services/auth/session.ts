@@ -5,7 +5,7 @@
 // SESSION_CHECK_TTL_MS, so a revocation reaches every replica within that bound.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { getSession, insertSession, revokeSession, revokeUserSessions, type SessionRow } from "@herald/db";
-import { type AppContext, newId } from "../../context.ts";
+import type { AppContext } from "../../context.ts";
 import { DomainError } from "../../errors.ts";
 import { RuntimeCache } from "../runtime-cache.ts";
 
@@ -41,7 +41,7 @@ export async function issueSession(
   const now = ctx.clock.now();
   const iat = Math.floor(now.getTime() / 1000);
   const exp = iat + SESSION_TTL_SECONDS;
-  const sessionId = newId("ses");
+  const sessionId = ctx.ids.id("ses");
   await insertSession(ctx.sql, {
     id: sessionId,
     userId: user.userId,

@@ -1,5 +1,5 @@
 import { getPlan, getUserByEmail, insertInstance, insertTenant, insertUser } from "@herald/db";
-import { type AppContext, newId } from "../../context.ts";
+import type { AppContext } from "../../context.ts";
 import { DomainError } from "../../errors.ts";
 import { hit } from "../throttle.ts";
 import { hashPasswordQueued } from "./hashing.ts";
@@ -28,9 +28,9 @@ export async function signup({
     throw new DomainError("email_taken", `An account for ${input.email} already exists; sign in instead.`);
   }
   const passwordHash = await hashPasswordQueued(input.password);
-  const tenantId = newId("ten");
-  const instanceId = newId("ins");
-  const userId = newId("usr");
+  const tenantId = ctx.ids.id("ten");
+  const instanceId = ctx.ids.id("ins");
+  const userId = ctx.ids.id("usr");
   const now = ctx.clock.now();
   await ctx.sql
     .begin(async (tx) => {

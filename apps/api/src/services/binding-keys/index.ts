@@ -1,7 +1,5 @@
-import { randomBytes } from "node:crypto";
-import { LICENSE_KEY_PREFIX, LICENSE_SECRET_PREFIX } from "@herald/core";
 import { insertBindingKey, listBindingKeys as listQuery, revokeBindingKey as revokeQuery } from "@herald/db";
-import { type AppContext, newId } from "../../context.ts";
+import type { AppContext } from "../../context.ts";
 import { hashLicenseSecret } from "../../crypto.ts";
 import { found } from "../../errors.ts";
 import { requireInstance } from "../instances/index.ts";
@@ -20,10 +18,10 @@ export async function createBindingKey({
   input: { name: string };
 }) {
   await requireInstance(ctx, tenantId, instanceId);
-  const licenseKey = `${LICENSE_KEY_PREFIX}${randomBytes(12).toString("base64url")}`;
-  const licenseSecret = `${LICENSE_SECRET_PREFIX}${randomBytes(32).toString("base64url")}`;
+  const licenseKey = ctx.ids.licenseKey();
+  const licenseSecret = ctx.ids.licenseSecret();
   const row = await insertBindingKey(ctx.sql, {
-    id: newId("bk"),
+    id: ctx.ids.id("bk"),
     tenantId,
     instanceId,
     name: input.name,

@@ -8,7 +8,7 @@ import {
   listEntraApps as listQuery,
   webhooksUsingEntraApp,
 } from "@herald/db";
-import { type AppContext, newId } from "../../context.ts";
+import type { AppContext } from "../../context.ts";
 import { DomainError, found } from "../../errors.ts";
 import { requireInstance } from "../instances/index.ts";
 
@@ -34,7 +34,7 @@ export async function createEntraApp({
   await requireInstance(ctx, tenantId, instanceId);
   const { ciphertext, keyId } = ctx.keys.encryptSecret(input.clientSecret);
   return insertEntraApp(ctx.sql, {
-    id: newId("ea"),
+    id: ctx.ids.id("ea"),
     tenantId,
     instanceId,
     name: input.name,

@@ -1,5 +1,5 @@
 import { getInstance, insertInstance, listInstances as listInstancesQuery, renameInstance } from "@herald/db";
-import { type AppContext, newId } from "../../context.ts";
+import type { AppContext } from "../../context.ts";
 import { found } from "../../errors.ts";
 
 export function listInstances({ ctx, tenantId }: { ctx: AppContext; tenantId: string }) {
@@ -15,7 +15,7 @@ export function createInstance({
   tenantId: string;
   input: { name: string };
 }) {
-  return insertInstance(ctx.sql, { id: newId("ins"), tenantId, name: input.name });
+  return insertInstance(ctx.sql, { id: ctx.ids.id("ins"), tenantId, name: input.name });
 }
 
 /** Every instance-scoped call goes through this: another tenant's instance is simply not found. */

@@ -30,12 +30,12 @@ export interface License {
 }
 
 /**
- * Binding keys Herald issues are `hk_` and base64url (16 characters today); the bound leaves room
- * for longer ones. Anything else is refused before a lookup, so it costs neither a query nor a
- * cache entry.
+ * Binding keys Herald issues are `hk_` and 20 base32 characters (core's IdSource); keys issued
+ * before that are 16 base64url characters, and the bound leaves room for longer ones. Anything
+ * else is refused before a lookup, so it costs neither a query nor a cache entry.
  */
 const LICENSE_KEY_SHAPE = /^hk_[A-Za-z0-9_-]{8,64}$/;
-/** Secrets are `hs_` + base32 today; longer input cannot match, so it is not hashed. */
+/** Secrets are `hs_` + 52 base32 characters (43 base64url before); longer input cannot match, so it is not hashed. */
 const MAX_SECRET_LENGTH = 200;
 
 export function isLicenseKeyShaped(licenseKey: string): boolean {

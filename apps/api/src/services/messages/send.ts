@@ -2,7 +2,7 @@
 // URL kind, take quota, and store it durably in the outbox. Delivery is the worker's job.
 import { buildTeamsPayload } from "@herald/core";
 import { findByIdempotencyKey, type MessageRow } from "@herald/db";
-import { type AppContext, newId } from "../../context.ts";
+import type { AppContext } from "../../context.ts";
 import { requestHash, sameHash } from "../../crypto.ts";
 import { DomainError } from "../../errors.ts";
 import type { License } from "../licenses/authenticate.ts";
@@ -103,7 +103,7 @@ export async function sendMessage({
   }
   const note = built.mentionsAsText ? MENTIONS_AS_TEXT_NOTE : null;
 
-  const messageId = newId("msg");
+  const messageId = ctx.ids.id("msg");
   const result = await enqueuer.enqueue({
     message: {
       id: messageId,

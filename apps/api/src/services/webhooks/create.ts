@@ -1,6 +1,6 @@
 import { checkQuota, parseRatePolicy } from "@herald/core";
 import { addUsage, countWebhooks, getTenant, getWebhook, insertWebhook, lockTenant } from "@herald/db";
-import { type AppContext, newId, utcDay } from "../../context.ts";
+import { type AppContext, utcDay } from "../../context.ts";
 import { DomainError, found } from "../../errors.ts";
 import { entraAppForWebhook } from "../entra-apps/index.ts";
 import { requireInstance } from "../instances/index.ts";
@@ -38,7 +38,7 @@ export async function createWebhook({
   await requireInstance(ctx, tenantId, instanceId);
   const ratePolicy = checkedRatePolicy(input.ratePolicy);
   if (input.entraAppId) await entraAppForWebhook(ctx, tenantId, instanceId, input.entraAppId);
-  const webhookId = newId("wh");
+  const webhookId = ctx.ids.id("wh");
   await ctx.sql.begin(async (tx) => {
     // The tenant row lock makes count-then-insert race-free across replicas.
     await lockTenant(tx, { tenantId });
