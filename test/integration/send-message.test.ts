@@ -121,6 +121,25 @@ describe("sendMessage end to end", () => {
     expect(missing).toMatchObject({ httpStatus: 400, error: { code: "invalid_request" } });
   });
 
+  it("refuses the sources Herald keeps for its own messages with 400, so they cannot hide traffic", async () => {
+    const url = h.sim.legacyUrl();
+    const webhookId = await t.addWebhook(url);
+    for (const source of ["herald:connection-test", "herald:anything", "Herald:Connection-Test"]) {
+      const answer = await t.activity.sendMessage(webhookId, "hidden?", { source, wait: 0 });
+      expect(answer).toMatchObject({
+        httpStatus: 400,
+        SentMessage: false,
+        status: "rejected",
+        messageId: null,
+        error: { code: "invalid_request", details: { fields: [{ field: "source" }] } },
+      });
+      expect(answer.Message).toContain('"herald:" are reserved');
+    }
+    const ordinary = await t.activity.sendMessage(webhookId, "seen", { source: "Order microflow" });
+    expect(ordinary).toMatchObject({ httpStatus: 200, status: "delivered" });
+    expect(h.sim.requests(url).map((r) => r.text)).toEqual(["seen"]);
+  });
+
   it("replays an idempotency key without a second delivery and refuses it for other content", async () => {
     const url = h.sim.legacyUrl();
     const webhookId = await t.addWebhook(url);

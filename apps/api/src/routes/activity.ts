@@ -1,10 +1,11 @@
 // The activity API: what a low-code platform calls (sendMessage, message status, license validation).
 
+import { isReservedSource, RESERVED_SOURCE_PREFIX } from "@herald/core";
 import { getMessage } from "@herald/db";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppContext } from "../context.ts";
-import type { AppEnv } from "../env.ts";
 import { ErrorBody, found } from "../errors.ts";
+import type { AppEnv } from "../hono-env.ts";
 import { credentialsFromHeaders } from "../services/licenses/authenticate.ts";
 import { validateLicense } from "../services/licenses/validate.ts";
 import type { Enqueuer } from "../services/messages/enqueue.ts";
@@ -20,7 +21,7 @@ const storable = (schema: z.ZodString) =>
 
 const SendMessageBody = z
   .object({
-    webhookId: storable(z.string().min(1).max(64)).openapi({ example: "wh_2b7xk4m9q0s1t2v3w4y5" }),
+    webhookId: storable(z.string().min(1).max(64)).openapi({ example: "wh_2b7xk4m9q0s1t2v3" }),
     textMessage: z
       .string()
       .max(200_000)
@@ -45,8 +46,14 @@ const SendMessageBody = z
           "People to @mention (at most 20); `<at>name</at>` is added to the text when absent. Legacy connectors cannot mention: the names are sent as plain text.",
       }),
     source: storable(z.string().max(100))
+      .refine(
+        (source) => !isReservedSource(source),
+        `values starting with "${RESERVED_SOURCE_PREFIX}" are reserved for Herald's own messages; name your workflow or microflow instead`,
+      )
       .optional()
-      .openapi({ description: "The workflow or microflow that sent it." }),
+      .openapi({
+        description: `The workflow or microflow that sent it. Values starting with "${RESERVED_SOURCE_PREFIX}" are reserved.`,
+      }),
   })
   .refine((b) => (b.textMessage !== undefined && b.textMessage.trim() !== "") || b.card !== undefined, {
     message: "textMessage must be a non-empty string unless a card is sent",
