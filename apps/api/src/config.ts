@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import {
   DEFAULT_ENTRA_AUTHORITY,
   DEFAULT_WEBHOOK_HOSTS,
+  invalidHostPatterns,
   isLoopbackHost,
   parseHostPatterns,
   parseRatePolicy,
@@ -20,6 +21,19 @@ const optionalString = z
   .transform((v) => (v === "" ? undefined : v))
   .optional();
 
+/** Links Herald gives out are built on it (Stripe return pages, OpenAPI hosts, the Teams app package). */
+function isPublicUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const url = new URL(text);
+  return (
+    (url.protocol === "https:" || url.protocol === "http:") &&
+    url.search === "" &&
+    url.hash === "" &&
+    url.username === "" &&
+    url.password === ""
+  );
+}
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
@@ -33,12 +47,30 @@ const EnvSchema = z.object({
   HERALD_DATA_DIR: z.string().default("./.herald-data"),
   HERALD_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   HERALD_SECRET_PREVIOUS: optionalString,
-  HERALD_WEBHOOK_HOSTS: optionalString,
+  HERALD_WEBHOOK_HOSTS: optionalString.pipe(
+    z
+      .string()
+      .transform(parseHostPatterns)
+      .superRefine((patterns, issues) => {
+        const bad = invalidHostPatterns(patterns);
+        if (patterns.length === 0)
+          issues.addIssue({ code: "custom", message: "lists no host; leave it unset for Microsoft's hosts" });
+        else if (bad.length > 0)
+          issues.addIssue({
+            code: "custom",
+            message: `${bad.map((p) => `"${p}"`).join(", ")} is not a host name, "*." and a host name, or an IP address`,
+          });
+      })
+      .optional(),
+  ),
   HERALD_ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   HERALD_PUBLIC_URL: optionalString.pipe(
     z
       .string()
-      .regex(/^https?:\/\/[^\s/]+/, "must be an http(s) URL such as https://herald.contoso.com")
+      .refine(
+        isPublicUrl,
+        "must be Herald's absolute http(s) address, such as https://herald.contoso.com or https://contoso.com/herald (no query, fragment or credentials)",
+      )
       .optional(),
   ),
   HERALD_TRUST_PROXY: z
@@ -145,7 +177,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     secret: e.HERALD_SECRET ?? secretForEmbedded(e.DATABASE_URL, dataDir),
     previousSecret: e.HERALD_SECRET_PREVIOUS,
-    webhookHosts: e.HERALD_WEBHOOK_HOSTS ? parseHostPatterns(e.HERALD_WEBHOOK_HOSTS) : DEFAULT_WEBHOOK_HOSTS,
+    webhookHosts: e.HERALD_WEBHOOK_HOSTS ?? DEFAULT_WEBHOOK_HOSTS,
     adminToken: e.HERALD_ADMIN_TOKEN,
     publicUrl: e.HERALD_PUBLIC_URL,
     trustProxyHops:
