@@ -178,7 +178,10 @@ async function configure(teams, existingId) {
       const name = ui.name.value.trim();
       /** @type {Webhook} */
       const webhook = existing
-        ? await api("PATCH", `/v1/webhooks/${existing.webhookId}`, { name, url: webhookUrl })
+        ? await api("PATCH", `/v1/webhooks/${encodeURIComponent(existing.webhookId)}`, {
+            name,
+            url: webhookUrl,
+          })
         : await api("POST", `/v1/instances/${encodeURIComponent(ui.instance.value)}/webhooks`, {
             name,
             url: webhookUrl,

@@ -123,6 +123,24 @@ describe("console", () => {
     expect(await res.text()).toContain("No instance ins_other in your account.");
   });
 
+  it("keeps an id from the page's URL inside its own api call, however it is encoded", async () => {
+    // Hono decodes route params: "%2F" arrives as "/", "%2E%2E" as "..". Passed on as they are,
+    // they would send the api call to another route (here the instance's binding keys).
+    for (const id of ["wh_x%2F..%2F..%2Finstances%2Fins_1%2Fbinding-keys", "wh_x%252F..%252Fins_1"]) {
+      calls = [];
+      const res = await request(`/console/i/ins_1/channels/${id}/edit`, { headers: signedIn });
+      expect(res.status).toBe(404);
+      const webhookCalls = calls
+        .map((c) => c.path)
+        .filter((p) => !["/v1/instances", "/v1/billing"].includes(p));
+      expect(webhookCalls).toEqual([`/v1/webhooks/${encodeURIComponent(decodeURIComponent(id))}`]);
+    }
+    calls = [];
+    const dots = await request("/console/i/ins_1/channels/%2E%2E/edit", { headers: signedIn });
+    expect(dots.status).toBe(404);
+    expect(calls.map((c) => c.path)).not.toContain("/v1/");
+  });
+
   it("sends an expired session back to sign in", async () => {
     sessionValid = false;
     const res = await request("/console/i/ins_1/keys", { headers: signedIn });

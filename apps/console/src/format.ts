@@ -25,6 +25,3 @@ export const formatMonth = (iso: string) => monthName.format(new Date(iso));
 export function daysUntil(iso: string, now: Date = new Date()): number {
   return Math.max(0, Math.ceil((new Date(iso).getTime() - now.getTime()) / 86_400_000));
 }
-
-export const plural = (n: number, one: string, many = `${one}s`) =>
-  `${formatNumber(n)} ${n === 1 ? one : many}`;

@@ -205,3 +205,71 @@ describe("console and operator calls", () => {
     expect(ready).toEqual({ ready: false, status: "not_ready", reason: "database unreachable" });
   });
 });
+
+describe("path parameters", () => {
+  // Every call that puts a caller's value in the path, and where that value goes.
+  const calls: Array<[string, (h: Herald, id: string) => Promise<unknown>, (id: string) => string]> = [
+    ["getMessage", (h, id) => h.getMessage(id), (id) => `/v1/messages/${id}`],
+    ["renameInstance", (h, id) => h.renameInstance(id, "x"), (id) => `/v1/instances/${id}`],
+    ["createBindingKey", (h, id) => h.createBindingKey(id, "x"), (id) => `/v1/instances/${id}/binding-keys`],
+    ["listBindingKeys", (h, id) => h.listBindingKeys(id), (id) => `/v1/instances/${id}/binding-keys`],
+    [
+      "revokeBindingKey (instance)",
+      (h, id) => h.revokeBindingKey(id, "bk_1"),
+      (id) => `/v1/instances/${id}/binding-keys/bk_1`,
+    ],
+    [
+      "revokeBindingKey (key)",
+      (h, id) => h.revokeBindingKey("ins_1", id),
+      (id) => `/v1/instances/ins_1/binding-keys/${id}`,
+    ],
+    [
+      "createWebhook",
+      (h, id) => h.createWebhook(id, { name: "x", url: "https://x" }),
+      (id) => `/v1/instances/${id}/webhooks`,
+    ],
+    ["listWebhooks", (h, id) => h.listWebhooks(id), (id) => `/v1/instances/${id}/webhooks`],
+    ["getWebhook", (h, id) => h.getWebhook(id), (id) => `/v1/webhooks/${id}`],
+    ["updateWebhook", (h, id) => h.updateWebhook(id, { name: "x" }), (id) => `/v1/webhooks/${id}`],
+    ["deleteWebhook", (h, id) => h.deleteWebhook(id), (id) => `/v1/webhooks/${id}`],
+    ["testWebhook", (h, id) => h.testWebhook(id), (id) => `/v1/webhooks/${id}/test`],
+    [
+      "webhookErrors",
+      (h, id) => h.webhookErrors(id, { limit: 5 }),
+      (id) => `/v1/webhooks/${id}/errors?limit=5`,
+    ],
+    [
+      "instanceErrors",
+      (h, id) => h.instanceErrors(id, { limit: 5 }),
+      (id) => `/v1/instances/${id}/errors?limit=5`,
+    ],
+    [
+      "createEntraApp",
+      (h, id) => h.createEntraApp(id, { name: "x", tenantId: "t", clientId: "c", clientSecret: "s" }),
+      (id) => `/v1/instances/${id}/entra-apps`,
+    ],
+    ["listEntraApps", (h, id) => h.listEntraApps(id), (id) => `/v1/instances/${id}/entra-apps`],
+    ["deleteEntraApp", (h, id) => h.deleteEntraApp(id), (id) => `/v1/entra-apps/${id}`],
+    ["putPlan", (h, id) => h.putPlan(id, {}), (id) => `/admin/v1/plans/${id}`],
+    ["setTenantPlan", (h, id) => h.setTenantPlan(id, "unlimited"), (id) => `/admin/v1/tenants/${id}/plan`],
+  ];
+  const hostile = ["wh_a/b", "wh_a%2Fb", "a..b", "../../v1/usage", "..%2F..%2Fv1%2Fusage", "x?y=1#z", "wh 1"];
+
+  describe.each(calls)("%s", (_, call, target) => {
+    it.each(hostile)("sends %j as one encoded segment of its own route", async (id) => {
+      const t = scripted([json(200, {})]);
+      await call(new Herald({ baseUrl: "http://herald.test", token: "jwt", fetch: t.fetch }), id);
+      expect(t.seen.map((s) => s.url)).toEqual([`http://herald.test${target(encodeURIComponent(id))}`]);
+    });
+
+    it.each(["", ".", ".."])("refuses %j as not found without a request", async (id) => {
+      const t = scripted([]);
+      const error = await call(new Herald({ baseUrl: "http://herald.test", fetch: t.fetch }), id).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(HeraldError);
+      expect(error).toMatchObject({ status: 404, code: "not_found" });
+      expect(t.seen).toEqual([]);
+    });
+  });
+});

@@ -231,12 +231,7 @@ export class Herald {
   }
 
   async getMessage(messageId: string) {
-    const res = await this.raw(
-      "GET",
-      `/v1/messages/${encodeURIComponent(messageId)}`,
-      undefined,
-      this.licenseHeaders(),
-    );
+    const res = await this.raw("GET", path`/v1/messages/${messageId}`, undefined, this.licenseHeaders());
     return { httpStatus: res.status, ...((await res.json()) as SendMessageResponse) };
   }
 
@@ -281,31 +276,31 @@ export class Herald {
     return this.json<{ id: string; name: string; createdAt: string }>("POST", "/v1/instances", { name });
   }
 
-  renameInstance(instanceId: string, name: string) {
+  async renameInstance(instanceId: string, name: string) {
     return this.json<{ id: string; name: string; createdAt: string }>(
       "PATCH",
-      `/v1/instances/${encodeURIComponent(instanceId)}`,
+      path`/v1/instances/${instanceId}`,
       { name },
     );
   }
 
-  createBindingKey(instanceId: string, name: string) {
+  async createBindingKey(instanceId: string, name: string) {
     return this.json<BindingKey & { licenseSecret: string }>(
       "POST",
-      `/v1/instances/${instanceId}/binding-keys`,
+      path`/v1/instances/${instanceId}/binding-keys`,
       { name },
     );
   }
 
-  listBindingKeys(instanceId: string) {
-    return this.json<{ items: BindingKey[] }>("GET", `/v1/instances/${instanceId}/binding-keys`);
+  async listBindingKeys(instanceId: string) {
+    return this.json<{ items: BindingKey[] }>("GET", path`/v1/instances/${instanceId}/binding-keys`);
   }
 
-  revokeBindingKey(instanceId: string, bindingKeyId: string) {
-    return this.json<BindingKey>("DELETE", `/v1/instances/${instanceId}/binding-keys/${bindingKeyId}`);
+  async revokeBindingKey(instanceId: string, bindingKeyId: string) {
+    return this.json<BindingKey>("DELETE", path`/v1/instances/${instanceId}/binding-keys/${bindingKeyId}`);
   }
 
-  createWebhook(
+  async createWebhook(
     instanceId: string,
     input: {
       name: string;
@@ -315,18 +310,18 @@ export class Herald {
       ratePolicy?: string | null;
     },
   ) {
-    return this.json<Webhook>("POST", `/v1/instances/${instanceId}/webhooks`, input);
+    return this.json<Webhook>("POST", path`/v1/instances/${instanceId}/webhooks`, input);
   }
 
-  listWebhooks(instanceId: string) {
-    return this.json<{ items: Webhook[] }>("GET", `/v1/instances/${instanceId}/webhooks`);
+  async listWebhooks(instanceId: string) {
+    return this.json<{ items: Webhook[] }>("GET", path`/v1/instances/${instanceId}/webhooks`);
   }
 
-  getWebhook(webhookId: string) {
-    return this.json<Webhook>("GET", `/v1/webhooks/${webhookId}`);
+  async getWebhook(webhookId: string) {
+    return this.json<Webhook>("GET", path`/v1/webhooks/${webhookId}`);
   }
 
-  updateWebhook(
+  async updateWebhook(
     webhookId: string,
     input: {
       name?: string;
@@ -337,56 +332,56 @@ export class Herald {
       ratePolicy?: string | null;
     },
   ) {
-    return this.json<Webhook>("PATCH", `/v1/webhooks/${webhookId}`, input);
+    return this.json<Webhook>("PATCH", path`/v1/webhooks/${webhookId}`, input);
   }
 
   async createEntraApp(
     instanceId: string,
     input: { name: string; tenantId: string; clientId: string; clientSecret: string; audience?: string },
   ): Promise<EntraApp> {
-    return this.json<EntraApp>("POST", `/v1/instances/${encodeURIComponent(instanceId)}/entra-apps`, input);
+    return this.json<EntraApp>("POST", path`/v1/instances/${instanceId}/entra-apps`, input);
   }
 
   async listEntraApps(instanceId: string): Promise<EntraApp[]> {
-    const page = await this.json<{ items: EntraApp[] }>(
-      "GET",
-      `/v1/instances/${encodeURIComponent(instanceId)}/entra-apps`,
-    );
+    const page = await this.json<{ items: EntraApp[] }>("GET", path`/v1/instances/${instanceId}/entra-apps`);
     return page.items;
   }
 
   async deleteEntraApp(entraAppId: string): Promise<void> {
-    await this.json<null>("DELETE", `/v1/entra-apps/${encodeURIComponent(entraAppId)}`);
+    await this.json<null>("DELETE", path`/v1/entra-apps/${entraAppId}`);
   }
 
   async deleteWebhook(webhookId: string): Promise<void> {
-    await this.json<null>("DELETE", `/v1/webhooks/${webhookId}`);
+    await this.json<null>("DELETE", path`/v1/webhooks/${webhookId}`);
   }
 
-  testWebhook(webhookId: string, textMessage?: string) {
+  async testWebhook(webhookId: string, textMessage?: string) {
     return this.json<SendMessageResponse & { httpStatus: number | null }>(
       "POST",
-      `/v1/webhooks/${webhookId}/test`,
+      path`/v1/webhooks/${webhookId}/test`,
       {
         textMessage,
       },
     );
   }
 
-  webhookErrors(webhookId: string, query: { limit?: number; before?: string; classification?: string } = {}) {
+  async webhookErrors(
+    webhookId: string,
+    query: { limit?: number; before?: string; classification?: string } = {},
+  ) {
     return this.json<{ items: ErrorLogItem[]; nextCursor: string | null }>(
       "GET",
-      `/v1/webhooks/${webhookId}/errors${qs(query)}`,
+      `${path`/v1/webhooks/${webhookId}/errors`}${qs(query)}`,
     );
   }
 
-  instanceErrors(
+  async instanceErrors(
     instanceId: string,
     query: { limit?: number; before?: string; classification?: string; webhookId?: string } = {},
   ) {
     return this.json<{ items: ErrorLogItem[]; nextCursor: string | null }>(
       "GET",
-      `/v1/instances/${instanceId}/errors${qs(query)}`,
+      `${path`/v1/instances/${instanceId}/errors`}${qs(query)}`,
     );
   }
 
@@ -413,8 +408,8 @@ export class Herald {
     return this.json<{ items: Plan[] }>("GET", "/admin/v1/plans");
   }
 
-  putPlan(name: string, input: PlanInput) {
-    return this.json<Plan>("PUT", `/admin/v1/plans/${encodeURIComponent(name)}`, input);
+  async putPlan(name: string, input: PlanInput) {
+    return this.json<Plan>("PUT", path`/admin/v1/plans/${name}`, input);
   }
 
   listTenants(query: { limit?: number; after?: string } = {}) {
@@ -422,7 +417,7 @@ export class Herald {
   }
 
   async setTenantPlan(tenantId: string, plan: string): Promise<void> {
-    await this.json<null>("PUT", `/admin/v1/tenants/${encodeURIComponent(tenantId)}/plan`, { plan });
+    await this.json<null>("PUT", path`/admin/v1/tenants/${tenantId}/plan`, { plan });
   }
 
   // ---- operations ----
@@ -478,6 +473,24 @@ export class Herald {
     if (!licenseKey || !licenseSecret) return {};
     return { "x-license-key": licenseKey, "x-license-secret": licenseSecret };
   }
+}
+
+/**
+ * A request path whose parameters are each one percent-encoded segment, so that an id holding "/",
+ * "%2F", "?" or "#" names a resource instead of reaching another route. "", "." and ".." cannot be
+ * sent as a segment at all (URL parsers resolve "%2E%2E" as ".."); no Herald id is one of them, so
+ * the call fails as Herald answers for any unknown id, 404 not_found, without a request.
+ */
+function path(strings: TemplateStringsArray, ...params: string[]): string {
+  let out = strings[0] ?? "";
+  params.forEach((param, i) => {
+    if (param === "" || param === "." || param === "..") {
+      const message = `No resource with id "${param}": an id is never "", "." or "..".`;
+      throw new HeraldError(404, "not_found", message, { error: { code: "not_found", message } }, undefined);
+    }
+    out += encodeURIComponent(param) + (strings[i + 1] ?? "");
+  });
+  return out;
 }
 
 function qs(query: Record<string, string | number | undefined>): string {
