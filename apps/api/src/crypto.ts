@@ -120,7 +120,3 @@ export async function verifyPassword(password: string, stored: string): Promise<
   });
   return sameHash(actual, expected);
 }
-
-export function randomToken(bytes: number): string {
-  return randomBytes(bytes).toString("base64url");
-}

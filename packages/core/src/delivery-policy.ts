@@ -17,8 +17,6 @@ export const DEFAULT_RETRY: RetryConfig = Object.freeze({
   maxAgeMs: 86_400_000,
 });
 
-/** Pause after a 429 that did not say for how long. */
-export const DEFAULT_THROTTLE_PAUSE_MS = 60_000;
 /** A 429 never pauses for less than Teams' shortest window, whatever Retry-After says. */
 export const MIN_THROTTLE_PAUSE_MS = 1_000;
 /** Full jitter can draw ~0; a floor keeps a flapping endpoint from being hit in a tight loop. */

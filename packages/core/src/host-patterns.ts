@@ -35,7 +35,7 @@ export function invalidHostPatterns(patterns: readonly string[]): string[] {
 }
 
 /** Host names compare lowercased; IP literals compare in canonical form ("[::1]", "0:0::1" and "::1" agree). */
-export function normaliseHost(host: string): string {
+function normaliseHost(host: string): string {
   return canonicalIp(host) ?? host.toLowerCase();
 }
 

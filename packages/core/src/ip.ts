@@ -17,7 +17,7 @@ function unbracket(text: string): string {
   return text.startsWith("[") && text.endsWith("]") ? text.slice(1, -1) : text;
 }
 
-export function parseIPv4(text: string): V4 | null {
+function parseIPv4(text: string): V4 | null {
   if (!/^[0-9a-fA-FxX.]+$/.test(text)) return null;
   const host = hostnameOf(text);
   const parts = host?.match(/^(\d+)\.(\d+)\.(\d+)\.(\d+)$/);

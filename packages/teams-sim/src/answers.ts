@@ -140,7 +140,3 @@ export function behaviorProblem(value: unknown): string | null {
   }
   return null;
 }
-
-export function isBehavior(value: unknown): value is Behavior {
-  return behaviorProblem(value) === null;
-}

@@ -2,7 +2,7 @@ import { PLAN_NAME_PATTERN, PLAN_NAME_RULE } from "@herald/core";
 import type { TenantRow } from "@herald/db";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppContext } from "../context.ts";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv } from "../hono-env.ts";
 import { assignPlan, getTenants } from "../services/admin/index.ts";
 import { getPlans } from "../services/plans/list.ts";
 import { PlanChanges, putPlan } from "../services/plans/put.ts";

@@ -3,7 +3,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import type { AppContext } from "../context.ts";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv } from "../hono-env.ts";
 import { CSRF_COOKIE, SESSION_COOKIE, sessionTokenOf } from "../middleware/session-auth/index.ts";
 import { login } from "../services/auth/login.ts";
 import { changePassword, resetPassword } from "../services/auth/password.ts";

@@ -2,8 +2,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { AppContext } from "../context.ts";
-import type { AppEnv } from "../env.ts";
 import { DomainError } from "../errors.ts";
+import type { AppEnv } from "../hono-env.ts";
 import { createCheckoutSession } from "../services/billing/checkout.ts";
 import { createPortalSession } from "../services/billing/portal.ts";
 import { getBilling } from "../services/billing/status.ts";

@@ -1,7 +1,7 @@
 // Entra apps: the registrations Herald uses to call flows restricted to a tenant's users.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppContext } from "../context.ts";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv } from "../hono-env.ts";
 import { createEntraApp, deleteEntraApp, listEntraApps } from "../services/entra-apps/index.ts";
 import { EntraApp, errorResponses, json, jsonBody, toEntraApp } from "./schemas.ts";
 

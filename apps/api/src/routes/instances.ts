@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppContext } from "../context.ts";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv } from "../hono-env.ts";
 import { createBindingKey, listBindingKeys, revokeBindingKey } from "../services/binding-keys/index.ts";
 import { createInstance, listInstances, updateInstance } from "../services/instances/index.ts";
 import { BindingKey, errorResponses, Instance, json, jsonBody, toBindingKey, toInstance } from "./schemas.ts";

@@ -1,7 +1,7 @@
 import { migrationsApplied } from "@herald/db";
 import { Hono } from "hono";
 import type { AppContext } from "../context.ts";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv } from "../hono-env.ts";
 
 export function opsRoutes(ctx: AppContext) {
   const app = new Hono<AppEnv>();

@@ -3,7 +3,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import type { AppContext } from "../context.ts";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv } from "../hono-env.ts";
 import { type JsonObject, toSwagger2 } from "../openapi/swagger2.ts";
 
 export const ACTIVITY_OPERATIONS = [

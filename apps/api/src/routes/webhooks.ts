@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppContext } from "../context.ts";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv } from "../hono-env.ts";
 import { listErrors } from "../services/errors/list.ts";
 import type { Enqueuer } from "../services/messages/enqueue.ts";
 import { createWebhook } from "../services/webhooks/create.ts";

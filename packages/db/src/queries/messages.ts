@@ -147,11 +147,6 @@ export async function getMessage(sql: Queryable, params: { tenantId: string; mes
   return row;
 }
 
-export async function getMessageStates(sql: Queryable, params: { ids: string[] }) {
-  return sql<MessageRow[]>`
-    SELECT ${columns(sql)} FROM messages m JOIN channels c ON c.id = m.channel_id WHERE m.id = ANY(${params.ids})`;
-}
-
 /** A key older than the idempotency window is released, so the same key may start a new message. */
 export async function findByIdempotencyKey(
   sql: Queryable,

@@ -26,11 +26,6 @@ export interface WebhookRow {
   consecutiveFailures: number;
 }
 
-export interface WebhookSecretRow extends WebhookRow {
-  urlCiphertext: Uint8Array;
-  urlKeyId: string;
-}
-
 const columns = (sql: Queryable) =>
   sql`w.id, w.tenant_id, w.instance_id, w.channel_id, w.name, w.description, w.url_mask, w.kind, w.active,
       w.disabled_reason, w.disabled_at, w.created_at, w.updated_at, c.paused_until, c.consecutive_bad_requests,
@@ -93,16 +88,6 @@ export async function getWebhook(
 ): Promise<WebhookRow | undefined> {
   const [row] = await sql<WebhookRow[]>`
     SELECT ${columns(sql)} FROM webhooks w JOIN channels c ON c.id = w.channel_id
-    WHERE w.tenant_id = ${params.tenantId} AND w.id = ${params.webhookId} AND w.deleted_at IS NULL`;
-  return row;
-}
-
-export async function getWebhookSecret(
-  sql: Queryable,
-  params: { tenantId: string; webhookId: string },
-): Promise<WebhookSecretRow | undefined> {
-  const [row] = await sql<WebhookSecretRow[]>`
-    SELECT ${columns(sql)}, w.url_ciphertext, w.url_key_id FROM webhooks w JOIN channels c ON c.id = w.channel_id
     WHERE w.tenant_id = ${params.tenantId} AND w.id = ${params.webhookId} AND w.deleted_at IS NULL`;
   return row;
 }

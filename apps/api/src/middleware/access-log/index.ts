@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { Logger } from "pino";
-import type { AppEnv } from "../../env.ts";
+import type { AppEnv } from "../../hono-env.ts";
 import { routePattern } from "../route-pattern.ts";
 
 export interface AccessLogOptions {

@@ -1,8 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import type { AppContext } from "../../context.ts";
-import type { AppEnv } from "../../env.ts";
 import { DomainError } from "../../errors.ts";
+import type { AppEnv } from "../../hono-env.ts";
 import { OPERATOR_TOKEN_PER_ADDRESS } from "../../services/auth/throttles.ts";
 import { hit, refuseIfSpent } from "../../services/throttle.ts";
 

@@ -1,6 +1,6 @@
 import type { HttpBindings } from "@hono/node-server";
 import type { Context, MiddlewareHandler } from "hono";
-import type { AppEnv } from "../../env.ts";
+import type { AppEnv } from "../../hono-env.ts";
 
 export interface ClientAddressOptions {
   /** Proxies in front of Herald whose X-Forwarded-For entries are believed (HERALD_TRUST_PROXY). */

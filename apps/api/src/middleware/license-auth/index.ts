@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppContext } from "../../context.ts";
-import type { AppEnv } from "../../env.ts";
+import type { AppEnv } from "../../hono-env.ts";
 import {
   authenticateLicense,
   credentialsFromHeaders,

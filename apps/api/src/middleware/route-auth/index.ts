@@ -5,7 +5,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { TrieRouter } from "hono/router/trie-router";
-import type { AppEnv } from "../../env.ts";
+import type { AppEnv } from "../../hono-env.ts";
 
 export type SecurityRequirement = Record<string, readonly string[]>;
 

@@ -2,8 +2,8 @@ import { timingSafeEqual } from "node:crypto";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppContext } from "../../context.ts";
-import type { AppEnv } from "../../env.ts";
 import { DomainError } from "../../errors.ts";
+import type { AppEnv } from "../../hono-env.ts";
 import { csrfTokenFor, readSessionToken, verifySession } from "../../services/auth/session.ts";
 
 export const SESSION_COOKIE = "herald_session";

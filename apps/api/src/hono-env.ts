@@ -1,4 +1,5 @@
-import type { OpenAPIHono } from "@hono/zod-openapi";
+// The Hono environment of the api: what middleware puts on a request for the routes to read.
+// (Configuration from environment variables is config.ts.)
 import type { Session } from "./services/auth/session.ts";
 import type { License } from "./services/licenses/authenticate.ts";
 
@@ -13,5 +14,3 @@ export interface AppEnv {
     clientHttps: boolean;
   };
 }
-
-export type App = OpenAPIHono<AppEnv>;
