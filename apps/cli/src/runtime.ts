@@ -15,6 +15,26 @@ export async function configFrom(io: Io): Promise<Config> {
 }
 
 /**
+ * The embedded database belongs to one process at a time: while a Herald server runs on the data
+ * directory, a command that opened it too would write changes the server never sees (and a restart
+ * loses). So the command refuses, naming the process, and says how to make the change instead.
+ */
+async function refusingWhileLocked<T>(open: () => Promise<T>): Promise<T> {
+  const { DataDirLocked } = await import("@herald/db");
+  try {
+    return await open();
+  } catch (error) {
+    if (error instanceof DataDirLocked) {
+      throw new CliError(
+        `${error.message}\nWhile Herald runs, make changes through it: the console, or the operator API ` +
+          "(/admin/v1/…, enabled by HERALD_ADMIN_TOKEN). Or stop it and run this command again.",
+      );
+    }
+    throw error;
+  }
+}
+
+/**
  * The database alone (migrated, unless told otherwise). With the embedded default this opens the
  * data directory itself: stop a Herald that runs on it first (one process at a time may own it).
  */
@@ -25,11 +45,9 @@ export async function withDatabase<T>(
 ): Promise<T> {
   const config = await configFrom(io);
   const { migrate, openDatabase } = await import("@herald/db");
-  const db = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    maxConnections: 1,
-  });
+  const db = await refusingWhileLocked(() =>
+    openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, maxConnections: 1 }),
+  );
   try {
     if (options.migrate ?? true) await migrate(db.sql);
     return await run(db, config);
@@ -42,12 +60,14 @@ export async function withDatabase<T>(
 export async function withRuntime<T>(io: Io, run: (runtime: HeraldRuntime) => Promise<T>): Promise<T> {
   const config = await configFrom(io);
   const { createLogger, startRuntime } = await import("@herald/api");
-  const runtime = await startRuntime({
-    config: { ...config, databasePoolSize: 1 },
-    // Failures surface as exceptions; log lines would mix with the command's output on stdout.
-    logger: createLogger({ logLevel: "silent" }),
-    worker: false,
-  });
+  const runtime = await refusingWhileLocked(() =>
+    startRuntime({
+      config: { ...config, databasePoolSize: 1 },
+      // Failures surface as exceptions; log lines would mix with the command's output on stdout.
+      logger: createLogger({ logLevel: "silent" }),
+      worker: false,
+    }),
+  );
   try {
     return await run(runtime);
   } finally {

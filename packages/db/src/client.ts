@@ -1,10 +1,10 @@
 // The one way Herald opens its database: a PostgreSQL pool when DATABASE_URL is set, otherwise an
 // embedded PGlite served on loopback through pglite-socket, so both run the same postgres.js code.
-import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import postgres from "postgres";
+import { lockDataDir, makePrivate } from "./data-dir.ts";
 
 export type Sql = postgres.Sql;
 export type TransactionSql = postgres.TransactionSql;
@@ -80,20 +80,34 @@ export interface EmbeddedServer {
  * `portal "" does not exist`; one connection serialises them correctly.
  */
 export async function startEmbeddedServer(dataDir: string, port = 0): Promise<EmbeddedServer> {
-  if (dataDir !== "memory://") mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir === "memory://" ? undefined : `${dataDir}/pg`, {
-    startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS],
-  });
-  const server = new PGLiteSocketServer({ db, port, host: "127.0.0.1", maxConnections: 1 });
-  await server.start();
-  const address = listeningAddress(server);
-  return {
-    url: `postgres://postgres@127.0.0.1:${address.port}/postgres`,
-    async stop() {
-      await server.stop();
-      await db.close();
-    },
-  };
+  const memory = dataDir === "memory://";
+  let unlock = () => {};
+  if (!memory) {
+    makePrivate(dataDir);
+    unlock = lockDataDir(dataDir);
+  }
+  try {
+    const db = await PGlite.create(memory ? undefined : `${dataDir}/pg`, {
+      startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS],
+    });
+    // A new database is unpacked from PGlite's bundle with its files 0666 (the umask does not
+    // apply to their explicit modes); files PostgreSQL creates later are 0600 under our umask.
+    if (!memory) makePrivate(dataDir);
+    const server = new PGLiteSocketServer({ db, port, host: "127.0.0.1", maxConnections: 1 });
+    await server.start();
+    const address = listeningAddress(server);
+    return {
+      url: `postgres://postgres@127.0.0.1:${address.port}/postgres`,
+      async stop() {
+        await server.stop();
+        await db.close();
+        unlock();
+      },
+    };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
 }
 
 function listeningAddress(server: PGLiteSocketServer): AddressInfo {

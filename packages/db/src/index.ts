@@ -1,5 +1,6 @@
 export * from "./batcher.ts";
 export * from "./client.ts";
+export * from "./data-dir.ts";
 export * from "./faults.ts";
 export * from "./migrate.ts";
 export * from "./queries/billing.ts";
