@@ -40,7 +40,8 @@ export async function startHarness(
   options: {
     worker?: boolean;
     clock?: Clock;
-    env?: Record<string, string>;
+    /** Extra configuration; a function of the emulator for values that name it (HERALD_ENTRA_AUTHORITY). */
+    env?: Record<string, string> | ((sim: TeamsSim) => Record<string, string>);
     sim?: TeamsSimOptions;
     logger?: Logger;
     /** Overrides the shared test database (e.g. a proxy in front of it). */
@@ -51,15 +52,6 @@ export async function startHarness(
 ): Promise<Harness> {
   const databaseUrl = options.databaseUrl ?? inject("databaseUrl");
   const engine = inject("engine");
-  const config = loadConfig({
-    DATABASE_URL: databaseUrl,
-    HERALD_SECRET: TEST_SECRET,
-    HERALD_WEBHOOK_HOSTS: "127.0.0.1",
-    HERALD_ADMIN_TOKEN: ADMIN_TOKEN,
-    HERALD_LOG_LEVEL: "silent",
-    HERALD_SEND_TIMEOUT_MS: "3000",
-    ...options.env,
-  });
   const database: Database =
     engine === "embedded"
       ? (() => {
@@ -68,9 +60,19 @@ export async function startHarness(
         })()
       : await openDatabase({ databaseUrl, maxConnections: 10 });
   const sim = await startTeamsSim(options.sim);
+  const env = typeof options.env === "function" ? options.env(sim) : options.env;
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    HERALD_SECRET: TEST_SECRET,
+    HERALD_WEBHOOK_HOSTS: "127.0.0.1",
+    HERALD_ADMIN_TOKEN: ADMIN_TOKEN,
+    HERALD_LOG_LEVEL: "silent",
+    HERALD_SEND_TIMEOUT_MS: "3000",
+    ...env,
+  });
   const runtime = await startRuntime({
     config,
-    logger: options.logger ?? pino({ level: "silent" }),
+    logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
     clock: options.clock,
     worker: options.worker ?? true,
     workerOptions: { pollMs: options.pollMs ?? 200 },

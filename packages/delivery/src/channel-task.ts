@@ -1,7 +1,15 @@
 // One channel task: sends a leased channel's due messages in FIFO order while the rate windows of
 // its URL allow, records each outcome, and hands the channel back with the time it may send next.
 // Everything kind-specific comes from the channel's EndpointKind.
-import { DEFAULT_RETRY, longestPeriodMs, nextSendAt, type RatePolicy, withGuard } from "@herald/core";
+import {
+  DEFAULT_RETRY,
+  type DeliveryContext as DecisionInputs,
+  longestPeriodMs,
+  nextSendAt,
+  parseRatePolicy,
+  type RatePolicy,
+  withGuard,
+} from "@herald/core";
 import {
   type Batcher,
   type ClaimedChannel,
@@ -11,6 +19,7 @@ import {
   type SendReservation,
 } from "@herald/db";
 import type { DeliveryContext } from "./context.ts";
+import type { EntraTokens } from "./entra-tokens.ts";
 import { type EndpointKind, endpointKind } from "./kinds/index.ts";
 import { applyDecision, countOutcome, failUnsendable, markWaiting, plainOutcome } from "./outcome.ts";
 import type { Poster } from "./poster.ts";
@@ -21,7 +30,7 @@ export interface ChannelStatements {
   readonly settlements: Batcher<string, number>;
   readonly outcomes: Batcher<OutcomeWithUsage, undefined>;
   readonly dueLists: Batcher<string, DueMessage[]>;
-  readonly releases: Batcher<{ channelId: string; notBefore: Date | null }, undefined>;
+  readonly releases: Batcher<{ channelId: string; notBefore: Date | null; delivered?: boolean }, undefined>;
 }
 
 export interface ChannelTaskOptions {
@@ -34,6 +43,8 @@ export interface ChannelTaskOptions {
 export interface ChannelTaskEnv {
   readonly ctx: DeliveryContext;
   readonly poster: Poster;
+  /** Entra tokens for flows restricted to a tenant's users, shared by the worker's channel tasks. */
+  readonly tokens: EntraTokens;
   readonly statements: ChannelStatements;
   readonly options: ChannelTaskOptions;
   /** False once the worker is stopping: the task finishes the send in flight and hands back. */
@@ -44,10 +55,17 @@ interface SendOutcome {
   badRequests: number;
   pauseUntil: number | null;
   disabled: boolean;
+  delivered: boolean;
 }
 
-export function ratePolicyOf(kind: EndpointKind, ctx: DeliveryContext): RatePolicy {
-  const base = kind.ratePolicy(ctx.config);
+/** The kind's policy, or a webhook's own for this URL (checked when it was set; a bad one falls back). */
+export function ratePolicyOf(
+  kind: EndpointKind,
+  ctx: DeliveryContext,
+  override: string | null = null,
+): RatePolicy {
+  const own = override === null ? null : parseRatePolicy(override);
+  const base = own?.ok ? own.policy : kind.ratePolicy(ctx.config);
   return base.length > 0 ? withGuard(base, ctx.config.rateGuardMs) : base;
 }
 
@@ -57,12 +75,14 @@ export async function serveChannel(env: ChannelTaskEnv, channel: ClaimedChannel)
   const offset = channel.dbNow.getTime() - Date.now();
   const now = () => Date.now() + offset;
   const kind = endpointKind(channel.kind);
-  const policy = ratePolicyOf(kind, ctx);
+  const policy = ratePolicyOf(kind, ctx, channel.ratePolicy);
   const windowMs = longestPeriodMs(policy);
   const sends = windowMs > 0 ? await loadSends(ctx.sql, { channelId: channel.id, windowMs }) : [];
   let badRequests = channel.consecutiveBadRequests;
   let notBefore: number | null = channel.pausedUntil ? channel.pausedUntil.getTime() : null;
   let sent = 0;
+  let delivered = false;
+  let pauseProbes = channel.pauseProbes;
   const urls = new Map<string, string>();
 
   try {
@@ -95,9 +115,21 @@ export async function serveChannel(env: ChannelTaskEnv, channel: ClaimedChannel)
         });
         if (reserved === null) return; // lease lost: another worker serves this channel now
         // Without windows the attempt is counted with the outcome (see reserveSends).
-        const outcome = await send(env, kind, channel, message, badRequests, windowMs === 0, urls);
+        const outcome = await send(
+          env,
+          kind,
+          channel,
+          message,
+          { badRequests, pauseProbes },
+          windowMs === 0,
+          urls,
+        );
         if (reserved.slotId !== null) sends.push(await statements.settlements.submit(reserved.slotId));
         badRequests = outcome.badRequests;
+        if (outcome.delivered) {
+          delivered = true;
+          pauseProbes = 0;
+        }
         sent++;
         if (outcome.pauseUntil !== null) {
           notBefore = outcome.pauseUntil;
@@ -111,6 +143,7 @@ export async function serveChannel(env: ChannelTaskEnv, channel: ClaimedChannel)
     await statements.releases.submit({
       channelId: channel.id,
       notBefore: notBefore === null ? null : new Date(notBefore),
+      delivered,
     });
   }
 }
@@ -120,10 +153,11 @@ async function send(
   kind: EndpointKind,
   channel: ClaimedChannel,
   message: DueMessage,
-  badRequests: number,
+  health: { badRequests: number; pauseProbes: number },
   attempted: boolean,
   urls: Map<string, string>,
 ): Promise<SendOutcome> {
+  const { badRequests } = health;
   const { ctx } = env;
   const started = Date.now();
   // One decryption per webhook per channel visit, not per message.
@@ -132,13 +166,7 @@ async function send(
     url = ctx.keys.decryptUrl(message.urlCiphertext, message.urlKeyId);
     urls.set(message.webhookId, url);
   }
-  const answer = message.payload
-    ? await env.poster.post(url, message.payload)
-    : ({ type: "network_error", error: "message body was purged before delivery" } as const);
-  const nowMs = Date.now();
-  if (answer.type === "refused") return refuse(ctx, channel, message, answer.reason);
-  const classification = kind.classify(answer, nowMs);
-  const decision = kind.decide(classification, {
+  const inputs = (nowMs: number): DecisionInputs => ({
     attempts: message.attempts + 1,
     queuedAtMs: message.createdAt.getTime(),
     nowMs,
@@ -146,16 +174,49 @@ async function send(
     random: Math.random,
     retry: { ...DEFAULT_RETRY, maxAgeMs: ctx.config.retryMaxAgeMs },
     throttlePauseMs: 60_000,
+    pauseProbes: health.pauseProbes,
+    withEntraApp: message.entraAppId !== null,
   });
+  const payload = message.payload;
+  const answer =
+    payload === null
+      ? ({ type: "network_error", error: "message body was purged before delivery" } as const)
+      : kind.send
+        ? await kind.send(
+            { url, body: payload, message },
+            { poster: env.poster, tokens: env.tokens },
+            inputs(Date.now()),
+          )
+        : await env.poster.post(url, payload);
+  const nowMs = Date.now();
+  if (answer.type === "refused") return refuse(ctx, channel, message, answer.reason);
+  const classification = answer.type === "decided" ? null : kind.classify(answer, nowMs);
+  const decision =
+    answer.type === "decided"
+      ? answer.decision
+      : kind.decide(classification ?? { kind: "delivered" }, inputs(nowMs));
   const httpStatus = answer.type === "response" ? answer.status : null;
-  const teamsText = "text" in classification ? classification.text : null;
-  const plain = plainOutcome({ message, decision, httpStatus, previousBadRequests: badRequests, attempted });
+  const teamsText =
+    answer.type === "decided"
+      ? answer.text
+      : classification !== null && "text" in classification
+        ? classification.text
+        : null;
+  const confirmation = decision.message.action === "delivered" ? (kind.confirmation ?? "posted") : undefined;
+  const plain = plainOutcome({
+    message,
+    decision,
+    httpStatus,
+    previousBadRequests: badRequests,
+    attempted,
+    confirmation,
+  });
   if (plain) {
     // The common case (delivered, or a plain retry): one statement shared with other channels.
     await env.statements.outcomes.submit(plain);
     countOutcome(ctx, message, decision, plain.counter ? [plain.counter] : []);
     if (plain.status !== "queued") ctx.signals.messageFinished(message.id);
-    return { badRequests, pauseUntil: null, disabled: false };
+    return { badRequests, pauseUntil: null, disabled: false, delivered: plain.status === "delivered" };
   }
   const applied = await applyDecision(ctx, {
     channelId: channel.id,
@@ -163,9 +224,10 @@ async function send(
     decision,
     httpStatus,
     teamsText,
-    classification: classification.kind,
+    classification: answer.type === "decided" ? answer.classification : (classification?.kind ?? "delivered"),
     previousBadRequests: badRequests,
     attempted,
+    confirmation,
   });
   for (const id of applied.finishedMessageIds) ctx.signals.messageFinished(id);
   if (decision.errorLog) {
@@ -185,6 +247,7 @@ async function send(
     badRequests: c.action === "count_bad_request" ? c.consecutive : c.action === "none" ? badRequests : 0,
     pauseUntil: c.action === "pause" ? c.untilMs : null,
     disabled: c.action === "disable",
+    delivered: decision.message.action === "delivered",
   };
 }
 
@@ -212,7 +275,7 @@ async function refuse(
   });
   for (const id of applied.finishedMessageIds) ctx.signals.messageFinished(id);
   ctx.logger.warn({ messageId: message.id, webhookId: message.webhookId }, "post refused by the SSRF guard");
-  return { badRequests: 0, pauseUntil: null, disabled: true };
+  return { badRequests: 0, pauseUntil: null, disabled: true, delivered: false };
 }
 
 function pruneOld(sends: number[], nowMs: number, windowMs: number): number[] {

@@ -17,6 +17,8 @@ export interface DeliveryConfig {
   readonly sendTimeoutMs: number;
   readonly webhookHosts: readonly string[];
   readonly workflowsPolicy: RatePolicy;
+  /** Where Entra tokens are requested for flows restricted to a tenant's users. */
+  readonly entraAuthority: string;
   readonly rateGuardMs: number;
   readonly retryMaxAgeMs: number;
   readonly retentionDays: number;
@@ -24,6 +26,8 @@ export interface DeliveryConfig {
 
 export interface UrlKeyring {
   decryptUrl(ciphertext: Uint8Array, keyId: string): string;
+  /** Entra client secrets, kept under the same keys as webhook URLs. */
+  decryptSecret(ciphertext: Uint8Array, keyId: string): string;
 }
 
 /** The counters delivery moves; the host's Prometheus registry implements them. */

@@ -9,8 +9,16 @@ export {
   type UrlKeyring,
   utcDay,
 } from "./context.ts";
+export { EntraTokens, type TokenResult } from "./entra-tokens.ts";
 export { HOUSEKEEPING_MS, Housekeeping, type PeriodicJob } from "./housekeeping.ts";
-export { type EndpointKind, endpointKind } from "./kinds/index.ts";
+export {
+  type DecidedWithoutAnswer,
+  type Delivery,
+  type EndpointKind,
+  endpointKind,
+  type SendResult,
+  type SendTools,
+} from "./kinds/index.ts";
 export { createPoster, guardedLookup, type Poster, type RefusedPost } from "./poster.ts";
 export { WakeUp } from "./wake-up.ts";
 export { DeliveryWorker, type WorkerOptions } from "./worker.ts";

@@ -32,6 +32,8 @@ export async function applyDecision(
     previousBadRequests: number;
     /** Count the attempt with the outcome (a channel without windows; see reserveSends). */
     attempted?: boolean;
+    /** How a delivered message was confirmed (posted by a connector, accepted by a flow). */
+    confirmation?: "posted" | "accepted" | undefined;
   },
 ): Promise<AppliedDecision> {
   const { channelId, message, decision } = params;
@@ -59,8 +61,10 @@ export async function applyDecision(
           statusMessage: decision.userMessage,
           lastHttpStatus: params.httpStatus,
           attempted: params.attempted,
+          confirmation: params.confirmation,
         });
         count("messagesSent", message);
+        if (params.confirmation === "accepted") count("messagesAcceptedByFlow", message);
         finished.push(message.id);
         break;
       case "retry":
@@ -104,14 +108,30 @@ export async function applyDecision(
     }
 
     const c = decision.channel;
+    // A failure or a retry (not a rate-limit wait) is a failure in a row; a success clears the count on release.
+    const failedNow = m.action === "fail" || m.action === "retry";
+    if (failedNow && c.action === "none") {
+      await setChannelHealth(tx, { channelId, failed: true });
+    }
     if (c.action === "reset_bad_requests" && params.previousBadRequests !== 0) {
       await setChannelHealth(tx, { channelId, consecutiveBadRequests: 0 });
     } else if (c.action === "count_bad_request") {
-      await setChannelHealth(tx, { channelId, consecutiveBadRequests: c.consecutive });
+      await setChannelHealth(tx, { channelId, consecutiveBadRequests: c.consecutive, failed: failedNow });
     } else if (c.action === "pause") {
-      await setChannelHealth(tx, { channelId, pausedUntil: new Date(c.untilMs) });
+      await setChannelHealth(tx, {
+        channelId,
+        pausedUntil: new Date(c.untilMs),
+        pause: { reason: c.reason ?? null, probes: c.probes ?? 0 },
+        failed: m.action !== "wait" || c.reason !== undefined,
+      });
     } else if (c.action === "disable") {
-      await setChannelHealth(tx, { channelId, consecutiveBadRequests: 0, pausedUntil: null });
+      await setChannelHealth(tx, {
+        channelId,
+        consecutiveBadRequests: 0,
+        pausedUntil: null,
+        pause: { reason: null, probes: 0 },
+        failed: true,
+      });
       const disabled = await disableChannelWebhooks(tx, { channelId, reason: c.reason });
       disabledWebhooks.push(...disabled);
       const failed = await failQueuedMessages(tx, {
@@ -159,6 +179,7 @@ export function plainOutcome(params: {
   httpStatus: number | null;
   previousBadRequests: number;
   attempted: boolean;
+  confirmation?: "posted" | "accepted" | undefined;
 }): OutcomeWithUsage | null {
   const { message, decision } = params;
   const c = decision.channel;
@@ -184,6 +205,7 @@ export function plainOutcome(params: {
     lastHttpStatus: params.httpStatus,
     dueAt: m.action === "retry" ? new Date(m.atMs) : undefined,
     attempted: params.attempted,
+    confirmation: params.confirmation,
     counter,
   };
 }

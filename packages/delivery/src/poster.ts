@@ -19,7 +19,12 @@ export interface RefusedPost {
 }
 
 export interface Poster {
-  post(url: string, body: string): Promise<TeamsAnswer | RefusedPost>;
+  /** `headers` are added to the JSON content type (an Entra bearer token for a restricted flow). */
+  post(
+    url: string,
+    body: string,
+    headers?: Readonly<Record<string, string>>,
+  ): Promise<TeamsAnswer | RefusedPost>;
   close(): Promise<void>;
 }
 
@@ -73,7 +78,7 @@ export function createPoster(options: {
     keepAliveTimeout: 30_000,
   });
   return {
-    async post(url, body) {
+    async post(url, body, headers) {
       // The allowed hosts may have changed since the webhook was registered: check again each time.
       const check = checkWebhookUrl(url, options.allowedHosts);
       if (!check.ok) return { type: "refused", reason: check.reason };
@@ -81,7 +86,11 @@ export function createPoster(options: {
         const res = await request(url, {
           method: "POST",
           dispatcher: agent,
-          headers: { "content-type": "application/json", "user-agent": "Herald/0.1 (+teams-connector)" },
+          headers: {
+            ...headers,
+            "content-type": "application/json",
+            "user-agent": "Herald/0.1 (+teams-connector)",
+          },
           body,
         });
         const text = await readCapped(res.body);

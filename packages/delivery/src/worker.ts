@@ -18,6 +18,7 @@ import {
 } from "@herald/db";
 import { type ChannelStatements, type ChannelTaskEnv, serveChannel } from "./channel-task.ts";
 import { type DeliveryContext, utcDay } from "./context.ts";
+import { EntraTokens } from "./entra-tokens.ts";
 import { Housekeeping, type PeriodicJob } from "./housekeeping.ts";
 import { createPoster, type Poster } from "./poster.ts";
 import { WakeUp } from "./wake-up.ts";
@@ -42,6 +43,8 @@ const DISK_FULL_HOLD_MS = 10_000;
 export class DeliveryWorker {
   readonly owner = `w-${process.pid}-${randomBytes(4).toString("hex")}`;
   private readonly poster: Poster;
+  /** Entra tokens, shared by this worker's channel tasks. */
+  readonly tokens: EntraTokens;
   private readonly active = new Map<string, Promise<void>>();
   private running = false;
   private loop: Promise<void> | undefined;
@@ -87,9 +90,11 @@ export class DeliveryWorker {
         return outcomes.map(() => undefined);
       }),
     };
+    this.tokens = new EntraTokens(ctx);
     this.taskEnv = {
       ctx,
       poster: this.poster,
+      tokens: this.tokens,
       statements,
       options: { maxHoldMs: options.maxHoldMs ?? 1_500, fairnessBudget: options.fairnessBudget ?? 100 },
       running: () => this.running,
@@ -124,6 +129,7 @@ export class DeliveryWorker {
     await this.housekeeping.settle();
     await this.unlisten?.().catch(() => undefined);
     await this.poster.close();
+    await this.tokens.close();
   }
 
   /**

@@ -6,7 +6,14 @@ import { errorResponses, json } from "./schemas.ts";
 
 const Period = z.object({
   messagesAccepted: z.number().int(),
-  messagesSent: z.number().int(),
+  messagesSent: z.number().int().openapi({
+    description: "Delivered: posted by a connector or accepted by a Power Automate flow (the two below).",
+  }),
+  messagesAcceptedByFlow: z.number().int().openapi({
+    description:
+      "Accepted by Power Automate (HTTP 202); the flow posts them, where only its owner sees failures.",
+  }),
+  messagesPostedByConnector: z.number().int(),
   messagesFailed: z.number().int(),
   messagesThrottled: z.number().int(),
   webhooks: z.number().int(),

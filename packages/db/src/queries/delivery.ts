@@ -8,6 +8,10 @@ export interface ClaimedChannel {
   kind: "legacy" | "workflows";
   pausedUntil: Date | null;
   consecutiveBadRequests: number;
+  /** Probes of a pause with a reason (a turned-off flow) made so far. */
+  pauseProbes: number;
+  /** A webhook's own rate policy for this URL, overriding the kind's default; null: none. */
+  ratePolicy: string | null;
   dbNow: Date;
 }
 
@@ -28,7 +32,10 @@ export async function claimChannels(
         AND NOT (id = ANY(${params.busy}::bigint[]))
       ORDER BY ready_at LIMIT ${params.limit}
       FOR UPDATE SKIP LOCKED)
-    RETURNING c.id::text AS id, c.kind, c.paused_until, c.consecutive_bad_requests, clock_timestamp() AS db_now`;
+    RETURNING c.id::text AS id, c.kind, c.paused_until, c.consecutive_bad_requests, c.pause_probes,
+      (SELECT min(w.rate_policy) FROM webhooks w
+        WHERE w.channel_id = c.id AND w.deleted_at IS NULL AND w.rate_policy IS NOT NULL) AS rate_policy,
+      clock_timestamp() AS db_now`;
 }
 
 /** When the next channel becomes ready (or a lease lapses): how long an idle worker may sleep. */
@@ -64,6 +71,8 @@ export interface DueMessage {
   urlCiphertext: Uint8Array;
   urlKeyId: string;
   source: string | null;
+  /** The Entra app whose token goes with the post (flows restricted to a tenant's users); null: none. */
+  entraAppId: string | null;
 }
 
 export interface MessageOutcome {
@@ -74,6 +83,8 @@ export interface MessageOutcome {
   dueAt?: Date | undefined;
   /** Count the attempt now: the post went to a channel without windows (see reserveSends). */
   attempted?: boolean | undefined;
+  /** How a delivered message was confirmed: posted by a connector, or accepted by a flow. */
+  confirmation?: "posted" | "accepted" | undefined;
 }
 
 export async function recordMessageOutcome(sql: Queryable, o: MessageOutcome): Promise<void> {
@@ -82,7 +93,8 @@ export async function recordMessageOutcome(sql: Queryable, o: MessageOutcome): P
       due_at = COALESCE(${o.dueAt ?? null}::timestamptz, due_at),
       attempts = attempts + ${o.attempted ? 1 : 0},
       last_attempt_at = CASE WHEN ${o.attempted ? 1 : 0} = 1 THEN clock_timestamp() ELSE last_attempt_at END,
-      finished_at = ${o.status === "queued" ? null : sql`clock_timestamp()`}
+      finished_at = ${o.status === "queued" ? null : sql`clock_timestamp()`},
+      confirmation = COALESCE(${o.confirmation ?? null}, confirmation)
     WHERE id = ${o.id}`;
 }
 
@@ -92,12 +104,19 @@ export async function setChannelHealth(
     channelId: string;
     consecutiveBadRequests?: number | undefined;
     pausedUntil?: Date | null | undefined;
+    /** With pausedUntil: why (shown on the webhook) and the probes made; null and 0 for a rate-limit pause. */
+    pause?: { reason: string | null; probes: number } | undefined;
+    /** Adds one to the failures in a row (a message failed or was put back for a retry). */
+    failed?: boolean | undefined;
   },
 ) {
   await sql`
     UPDATE channels SET
       consecutive_bad_requests = COALESCE(${params.consecutiveBadRequests ?? null}::int, consecutive_bad_requests),
-      paused_until = ${params.pausedUntil === undefined ? sql`paused_until` : params.pausedUntil}
+      paused_until = ${params.pausedUntil === undefined ? sql`paused_until` : params.pausedUntil},
+      pause_reason = ${params.pause === undefined ? sql`pause_reason` : params.pause.reason},
+      pause_probes = ${params.pause === undefined ? sql`pause_probes` : params.pause.probes},
+      consecutive_failures = consecutive_failures + ${params.failed ? 1 : 0}
     WHERE id = ${params.channelId}`;
 }
 
@@ -229,6 +248,11 @@ export interface OutcomeWithUsage extends MessageOutcome {
   counter: "messagesSent" | "messagesFailed" | "messagesThrottled" | null;
 }
 
+/** Counted with messagesSent when a flow, not a connector, took the message. */
+function acceptedByFlow(o: OutcomeWithUsage): number {
+  return o.counter === "messagesSent" && o.confirmation === "accepted" ? 1 : 0;
+}
+
 /**
  * Many messages' outcomes and their daily usage in one statement (the delivery worker batches the
  * plain outcomes of its concurrent channel tasks: no channel health change, no error log entry).
@@ -241,7 +265,7 @@ export async function recordOutcomes(
   if (os.length === 0) return;
   const usage = new Map<
     string,
-    { tenantId: string; instanceId: string; sent: number; failed: number; throttled: number }
+    { tenantId: string; instanceId: string; sent: number; failed: number; throttled: number; flow: number }
   >();
   for (const o of os) {
     if (o.counter === null) continue;
@@ -252,7 +276,9 @@ export async function recordOutcomes(
       sent: 0,
       failed: 0,
       throttled: 0,
+      flow: 0,
     };
+    u.flow += acceptedByFlow(o);
     if (o.counter === "messagesSent") u.sent++;
     else if (o.counter === "messagesFailed") u.failed++;
     else u.throttled++;
@@ -264,28 +290,31 @@ export async function recordOutcomes(
       SELECT * FROM unnest(${os.map((o) => o.id)}::text[], ${os.map((o) => o.status)}::text[],
                            ${os.map((o) => o.statusMessage)}::text[], ${os.map((o) => o.lastHttpStatus)}::int[],
                            ${os.map((o) => o.dueAt?.toISOString() ?? null)}::text[],
-                           ${os.map((o) => (o.attempted ? 1 : 0))}::int[])
-        AS o(id, status, status_message, last_http_status, due_at, attempted)
+                           ${os.map((o) => (o.attempted ? 1 : 0))}::int[],
+                           ${os.map((o) => o.confirmation ?? null)}::text[])
+        AS o(id, status, status_message, last_http_status, due_at, attempted, confirmation)
     ), upd AS (
       UPDATE messages m SET status = o.status, status_message = o.status_message, last_http_status = o.last_http_status,
         due_at = COALESCE(o.due_at::timestamptz, m.due_at),
         attempts = m.attempts + o.attempted,
         last_attempt_at = CASE WHEN o.attempted = 1 THEN clock_timestamp() ELSE m.last_attempt_at END,
-        finished_at = CASE WHEN o.status = 'queued' THEN NULL ELSE clock_timestamp() END
+        finished_at = CASE WHEN o.status = 'queued' THEN NULL ELSE clock_timestamp() END,
+        confirmation = COALESCE(o.confirmation, m.confirmation)
       FROM o WHERE m.id = o.id
       RETURNING m.id
     ), u AS (
       SELECT * FROM unnest(${us.map((u) => u.tenantId)}::text[], ${us.map((u) => u.instanceId)}::text[],
                            ${us.map((u) => u.sent)}::int[], ${us.map((u) => u.failed)}::int[],
-                           ${us.map((u) => u.throttled)}::int[])
-        AS u(tenant_id, instance_id, sent, failed, throttled)
+                           ${us.map((u) => u.throttled)}::int[], ${us.map((u) => u.flow)}::int[])
+        AS u(tenant_id, instance_id, sent, failed, throttled, flow)
     ), daily AS (
       INSERT INTO usage_daily AS d (tenant_id, instance_id, day, messages_accepted, messages_sent, messages_failed,
-                                    messages_throttled, webhooks_added)
-      SELECT tenant_id, instance_id, ${params.day}::date, 0, sent, failed, throttled, 0 FROM u
+                                    messages_throttled, webhooks_added, messages_accepted_by_flow)
+      SELECT tenant_id, instance_id, ${params.day}::date, 0, sent, failed, throttled, 0, flow FROM u
       ORDER BY tenant_id, instance_id
       ON CONFLICT (tenant_id, instance_id, day) DO UPDATE SET
         messages_sent = d.messages_sent + EXCLUDED.messages_sent,
+        messages_accepted_by_flow = d.messages_accepted_by_flow + EXCLUDED.messages_accepted_by_flow,
         messages_failed = d.messages_failed + EXCLUDED.messages_failed,
         messages_throttled = d.messages_throttled + EXCLUDED.messages_throttled
     )
@@ -307,7 +336,7 @@ export async function dueMessagesOf(
     CROSS JOIN LATERAL (
       SELECT m.id, m.tenant_id, m.instance_id, m.webhook_id, m.payload, m.attempts, m.created_at, m.source,
              w.active AS webhook_active, (w.deleted_at IS NOT NULL) AS webhook_deleted, w.disabled_reason,
-             w.url_ciphertext, w.url_key_id
+             w.url_ciphertext, w.url_key_id, w.entra_app_id
       FROM messages m JOIN webhooks w ON w.id = m.webhook_id
       WHERE m.channel_id = c.id AND m.status = 'queued' AND m.due_at <= clock_timestamp()
       ORDER BY m.seq LIMIT ${params.limit}
@@ -326,7 +355,11 @@ export async function dueMessagesOf(
  */
 export async function releaseChannels(
   sql: Sql,
-  params: { owner: string; items: { channelId: string; notBefore: Date | null }[] },
+  params: {
+    owner: string;
+    /** delivered: the visit had a success, which is the channel's health (last success, no failures in a row). */
+    items: { channelId: string; notBefore: Date | null; delivered?: boolean | undefined }[];
+  },
 ): Promise<void> {
   const items = params.items;
   if (items.length === 0) return;
@@ -343,9 +376,12 @@ export async function releaseChannels(
         ready_at = (SELECT CASE WHEN min(m.due_at) IS NULL THEN NULL
                        ELSE GREATEST(min(m.due_at), COALESCE(r.not_before::timestamptz, min(m.due_at)),
                                      COALESCE(c.paused_until, min(m.due_at))) END
-                    FROM messages m WHERE m.channel_id = c.id AND m.status = 'queued')
-      FROM unnest(${held.map((i) => i.channelId)}::bigint[], ${held.map((i) => i.notBefore?.toISOString() ?? null)}::text[])
-        AS r(id, not_before)
+                    FROM messages m WHERE m.channel_id = c.id AND m.status = 'queued'),
+        last_success_at = CASE WHEN r.delivered = 1 THEN clock_timestamp() ELSE c.last_success_at END,
+        consecutive_failures = CASE WHEN r.delivered = 1 THEN 0 ELSE c.consecutive_failures END
+      FROM unnest(${held.map((i) => i.channelId)}::bigint[], ${held.map((i) => i.notBefore?.toISOString() ?? null)}::text[],
+                  ${held.map((i) => (i.delivered === true ? 1 : 0))}::int[])
+        AS r(id, not_before, delivered)
       WHERE c.id = r.id`;
   });
 }

@@ -5,6 +5,7 @@ export type UsageCounter =
   | "messagesSent"
   | "messagesFailed"
   | "messagesThrottled"
+  | "messagesAcceptedByFlow"
   | "webhooksAdded";
 
 const counterColumn: Record<UsageCounter, string> = {
@@ -12,6 +13,7 @@ const counterColumn: Record<UsageCounter, string> = {
   messagesSent: "messages_sent",
   messagesFailed: "messages_failed",
   messagesThrottled: "messages_throttled",
+  messagesAcceptedByFlow: "messages_accepted_by_flow",
   webhooksAdded: "webhooks_added",
 };
 
@@ -38,6 +40,7 @@ export async function addUsage(sql: Queryable, increments: UsageIncrement[]): Pr
         messages_sent: 0,
         messages_failed: 0,
         messages_throttled: 0,
+        messages_accepted_by_flow: 0,
         webhooks_added: 0,
       };
       merged.set(key, row);
@@ -50,16 +53,17 @@ export async function addUsage(sql: Queryable, increments: UsageIncrement[]): Pr
   )) {
     await sql`
       INSERT INTO usage_daily (tenant_id, instance_id, day, messages_accepted, messages_sent, messages_failed,
-                               messages_throttled, webhooks_added)
+                               messages_throttled, webhooks_added, messages_accepted_by_flow)
       VALUES (${row.tenant_id ?? ""}, ${row.instance_id ?? ""}, ${row.day ?? ""}, ${row.messages_accepted ?? 0},
               ${row.messages_sent ?? 0}, ${row.messages_failed ?? 0}, ${row.messages_throttled ?? 0},
-              ${row.webhooks_added ?? 0})
+              ${row.webhooks_added ?? 0}, ${row.messages_accepted_by_flow ?? 0})
       ON CONFLICT (tenant_id, instance_id, day) DO UPDATE SET
         messages_accepted = usage_daily.messages_accepted + EXCLUDED.messages_accepted,
         messages_sent = usage_daily.messages_sent + EXCLUDED.messages_sent,
         messages_failed = usage_daily.messages_failed + EXCLUDED.messages_failed,
         messages_throttled = usage_daily.messages_throttled + EXCLUDED.messages_throttled,
-        webhooks_added = usage_daily.webhooks_added + EXCLUDED.webhooks_added`;
+        webhooks_added = usage_daily.webhooks_added + EXCLUDED.webhooks_added,
+        messages_accepted_by_flow = usage_daily.messages_accepted_by_flow + EXCLUDED.messages_accepted_by_flow`;
   }
 }
 
@@ -94,6 +98,8 @@ export interface UsageTotals {
   messagesFailed: number;
   messagesThrottled: number;
   webhooksAdded: number;
+  /** Of messagesSent, those a Power Automate flow accepted (the rest a connector posted). */
+  messagesAcceptedByFlow: number;
 }
 
 /** Sums daily counters over [from, to) (dates as YYYY-MM-DD; undefined = unbounded). */
@@ -111,14 +117,22 @@ export async function sumUsage(
            COALESCE(sum(messages_sent), 0)::int AS messages_sent,
            COALESCE(sum(messages_failed), 0)::int AS messages_failed,
            COALESCE(sum(messages_throttled), 0)::int AS messages_throttled,
-           COALESCE(sum(webhooks_added), 0)::int AS webhooks_added
+           COALESCE(sum(webhooks_added), 0)::int AS webhooks_added,
+           COALESCE(sum(messages_accepted_by_flow), 0)::int AS messages_accepted_by_flow
     FROM usage_daily
     WHERE tenant_id = ${params.tenantId}
       AND ${params.instanceId ? sql`instance_id = ${params.instanceId}` : sql`true`}
       AND ${params.from ? sql`day >= ${params.from}::date` : sql`true`}
       AND ${params.to ? sql`day < ${params.to}::date` : sql`true`}`;
   return (
-    row ?? { messagesAccepted: 0, messagesSent: 0, messagesFailed: 0, messagesThrottled: 0, webhooksAdded: 0 }
+    row ?? {
+      messagesAccepted: 0,
+      messagesSent: 0,
+      messagesFailed: 0,
+      messagesThrottled: 0,
+      webhooksAdded: 0,
+      messagesAcceptedByFlow: 0,
+    }
   );
 }
 
@@ -129,7 +143,8 @@ export async function dailyUsage(
   return sql<(UsageTotals & { day: string })[]>`
     SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(messages_accepted)::int AS messages_accepted,
            sum(messages_sent)::int AS messages_sent, sum(messages_failed)::int AS messages_failed,
-           sum(messages_throttled)::int AS messages_throttled, sum(webhooks_added)::int AS webhooks_added
+           sum(messages_throttled)::int AS messages_throttled, sum(webhooks_added)::int AS webhooks_added,
+           sum(messages_accepted_by_flow)::int AS messages_accepted_by_flow
     FROM usage_daily
     WHERE tenant_id = ${params.tenantId}
       AND ${params.instanceId ? sql`instance_id = ${params.instanceId}` : sql`true`}

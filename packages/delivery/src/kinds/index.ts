@@ -11,9 +11,40 @@ import type {
   TeamsAnswer,
   UrlKind,
 } from "@herald/core";
+import type { DueMessage } from "@herald/db";
 import type { DeliveryConfig } from "../context.ts";
+import type { EntraTokens } from "../entra-tokens.ts";
+import type { Poster, RefusedPost } from "../poster.ts";
 import { legacyConnector } from "./legacy.ts";
 import { workflows } from "./workflows.ts";
+
+/** One post of one message: where, what, and whose message it is. */
+export interface Delivery {
+  readonly url: string;
+  readonly body: string;
+  readonly message: DueMessage;
+}
+
+/** What a kind may use to post. */
+export interface SendTools {
+  readonly poster: Poster;
+  readonly tokens: EntraTokens;
+}
+
+/**
+ * A send that ended before the endpoint could answer, with the kind's own decision (Entra refused
+ * the token a restricted flow needs: nothing was posted).
+ */
+export interface DecidedWithoutAnswer {
+  type: "decided";
+  decision: DeliveryDecision;
+  /** The error log's classification ("entra_refused"). */
+  classification: string;
+  /** The refusing service's own words, for the error log. */
+  text: string;
+}
+
+export type SendResult = TeamsAnswer | RefusedPost | DecidedWithoutAnswer;
 
 export interface EndpointKind {
   readonly name: UrlKind;
@@ -25,6 +56,10 @@ export interface EndpointKind {
   classify(answer: TeamsAnswer, nowMs: number): Classification;
   /** The message's and the channel's next step, the error-log line and the caller's sentence. */
   decide(classification: Classification, inputs: DecisionInputs): DeliveryDecision;
+  /** Posts one message the way the endpoint wants it; absent: a plain JSON POST. */
+  send?(delivery: Delivery, tools: SendTools, inputs: DecisionInputs): Promise<SendResult>;
+  /** How a delivered message was confirmed: posted to the channel (default) or accepted by a flow. */
+  readonly confirmation?: "posted" | "accepted";
 }
 
 const KINDS: Readonly<Record<UrlKind, EndpointKind>> = {

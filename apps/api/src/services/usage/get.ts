@@ -15,6 +15,8 @@ function period(totals: UsageTotals, webhooks: { registered: number; active: num
   return {
     messagesAccepted: totals.messagesAccepted,
     messagesSent: totals.messagesSent,
+    messagesAcceptedByFlow: totals.messagesAcceptedByFlow,
+    messagesPostedByConnector: totals.messagesSent - totals.messagesAcceptedByFlow,
     messagesFailed: totals.messagesFailed,
     messagesThrottled: totals.messagesThrottled,
     webhooksAdded: totals.webhooksAdded,
