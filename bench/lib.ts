@@ -1,8 +1,10 @@
 // Shared pieces of the benchmarks: child processes, the load generator, Herald started as its own
 // process, its kernel-reported CPU and memory, a clean benchmark database and a tenant to load.
 import { type ChildProcess, spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Herald } from "@herald/sdk";
 import postgres from "postgres";
@@ -24,12 +26,21 @@ export interface LoadResult {
   max: number;
 }
 
+/** A bench script (TypeScript, through tsx). */
 export function node(
   args: string[],
   env: Record<string, string> = {},
   nodeArgs: string[] = [],
 ): ChildProcess {
-  return spawn(process.execPath, [...nodeArgs, "--conditions=development", "--import", "tsx", ...args], {
+  return compiled([...nodeArgs, "--conditions=development", "--import", "tsx", ...args], env);
+}
+
+/**
+ * Herald's own processes run what production runs: the JavaScript `npm run build` compiles
+ * (`npm run bench` builds first), e.g. `compiled(["apps/api/dist/main.js"])`.
+ */
+export function compiled(args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -73,11 +84,17 @@ export function firstJsonLine<T>(child: ChildProcess, match: RegExp, timeoutMs =
 }
 
 export async function load(spec: Record<string, unknown>): Promise<LoadResult> {
-  const child = node([
-    "bench/load.ts",
+  const file = join(mkdtempSync(join(tmpdir(), "herald-load-")), "spec.json");
+  writeFileSync(
+    file,
     JSON.stringify({ durationMs: SECONDS * 1000, warmupMs: 1500, connections: 50, ...spec }),
-  ]);
-  return firstJsonLine<LoadResult>(child, /"rps"/, (SECONDS + 60) * 1000);
+  );
+  const child = node(["bench/load.ts", `@${file}`]);
+  try {
+    return await firstJsonLine<LoadResult>(child, /"rps"/, (SECONDS + 60) * 1000);
+  } finally {
+    rmSync(dirname(file), { recursive: true, force: true });
+  }
 }
 
 export async function freePort(): Promise<number> {
@@ -91,19 +108,16 @@ export async function freePort(): Promise<number> {
 /** Herald's api entry as its own process; `nodeArgs` such as --cpu-prof go to node. */
 export async function startHerald(env: Record<string, string>, nodeArgs: string[] = []) {
   const port = await freePort();
-  const child = node(
-    ["apps/api/src/main.ts"],
-    {
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      HERALD_SECRET: SECRET,
-      HERALD_ADMIN_TOKEN: ADMIN,
-      HERALD_WEBHOOK_HOSTS: "127.0.0.1",
-      HERALD_LOG_LEVEL: "warn",
-      ...env,
-    },
-    nodeArgs,
-  );
+  const started = performance.now();
+  const child = compiled([...nodeArgs, "apps/api/dist/main.js"], {
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    HERALD_SECRET: SECRET,
+    HERALD_ADMIN_TOKEN: ADMIN,
+    HERALD_WEBHOOK_HOSTS: "127.0.0.1",
+    HERALD_LOG_LEVEL: "warn",
+    ...env,
+  });
   let output = "";
   child.stdout?.on("data", (d: Buffer) => {
     output = (output + d.toString()).slice(-4000);
@@ -119,11 +133,13 @@ export async function startHerald(env: Record<string, string>, nodeArgs: string[
       .catch(() => false);
     if (ready) break;
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`Herald did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 10));
   }
   return {
     child,
     baseUrl,
+    /** From spawning the process to its first ready answer. */
+    readyMs: Math.round(performance.now() - started),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -1,7 +1,10 @@
 // A closed-loop HTTP load generator, run as its own process so that it never shares an event loop
 // with the server it measures. Prints one JSON line: requests, errors, rps, latency percentiles.
 // Usage: node --conditions=development --import tsx bench/load.ts '{"url": "...", "method": "POST", "headers": {...}, "body": "...",
-//        "bodies": ["..."]?, "connections": 50, "durationMs": 5000, "warmupMs": 1000}'
+//        "connections": 50, "durationMs": 5000, "warmupMs": 1000}'
+// Request n takes `{{n}}` from its counter, `{{id}}` from ids[n % ids.length] and its headers from
+// headerSets[n % headerSets.length] when given (many webhooks, many binding keys).
+import { readFileSync } from "node:fs";
 import { Pool } from "undici";
 
 interface LoadSpec {
@@ -11,12 +14,18 @@ interface LoadSpec {
   body?: string;
   /** Replaces {{n}} in body with a per-request counter (unique idempotency keys, texts). */
   template?: boolean;
+  /** Replace {{id}} in body, one after another (webhook ids). */
+  ids?: string[];
+  /** Headers of request n, one after another (binding keys); added to `headers`. */
+  headerSets?: Record<string, string>[];
   connections?: number;
   durationMs?: number;
   warmupMs?: number;
 }
 
-const spec = JSON.parse(process.argv[2] ?? "{}") as LoadSpec;
+// "@file" reads the spec from a file (thousands of header sets do not fit in an argument).
+const arg = process.argv[2] ?? "{}";
+const spec = JSON.parse(arg.startsWith("@") ? readFileSync(arg.slice(1), "utf8") : arg) as LoadSpec;
 const url = new URL(spec.url);
 const connections = spec.connections ?? 50;
 const pool = new Pool(url.origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
@@ -28,18 +37,18 @@ let errors = 0;
 async function worker(until: number, record: boolean) {
   while (Date.now() < until) {
     const n = counter++;
-    const body =
-      spec.body === undefined
-        ? undefined
-        : spec.template
-          ? spec.body.replaceAll("{{n}}", String(n))
-          : spec.body;
+    let body = spec.body;
+    if (body !== undefined && spec.template) body = body.replaceAll("{{n}}", String(n));
+    if (body !== undefined && spec.ids) body = body.replaceAll("{{id}}", spec.ids[n % spec.ids.length] ?? "");
+    const headers = spec.headerSets
+      ? { ...spec.headers, ...spec.headerSets[n % spec.headerSets.length] }
+      : spec.headers;
     const started = performance.now();
     try {
       const res = await pool.request({
         path: url.pathname + url.search,
         method: spec.method ?? "POST",
-        headers: spec.headers,
+        headers,
         body,
       });
       await res.body.dump();
