@@ -40,9 +40,11 @@ RUN node scripts/build.mjs
 
 # ---- runtime: compiled workspaces over the production dependencies, as the unprivileged node user ----
 FROM node:24-slim AS runtime
+# NODE_COMPILE_CACHE: Node keeps the code it compiled for the next start (a faster cold start).
 ENV NODE_ENV=production \
     PORT=3000 \
-    HERALD_DATA_DIR=/data
+    HERALD_DATA_DIR=/data \
+    NODE_COMPILE_CACHE=/tmp/herald-compile-cache
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/apps ./apps
@@ -56,5 +58,7 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# What `npm start` runs, without npm in between (so SIGTERM reaches Herald and it drains).
-CMD ["node", "apps/api/dist/main.js"]
+# What `npm start` runs, without npm in between (so SIGTERM reaches Herald and it drains). The V8
+# flags are the README's (Performance): the embedded database's WebAssembly compiled once, without
+# a second optimised copy, and a smaller young generation; together they halve the peak RSS.
+CMD ["node", "--liftoff-only", "--max-semi-space-size=8", "apps/api/dist/main.js"]

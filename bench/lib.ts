@@ -105,11 +105,21 @@ export async function freePort(): Promise<number> {
   return typeof address === "object" && address ? address.port : 0;
 }
 
-/** Herald's api entry as its own process; `nodeArgs` such as --cpu-prof go to node. */
+/** The node command line of a root package.json script (`npm start`), so the bench runs exactly that. */
+export function scriptArgs(script: "start" | "worker"): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  };
+  const [command, ...args] = (pkg.scripts[script] ?? "").split(" ");
+  if (command !== "node") throw new Error(`npm run ${script} is not a plain node command`);
+  return args;
+}
+
+/** Herald's api as `npm start` runs it, as its own process; `nodeArgs` such as --cpu-prof go to node. */
 export async function startHerald(env: Record<string, string>, nodeArgs: string[] = []) {
   const port = await freePort();
   const started = performance.now();
-  const child = compiled([...nodeArgs, "apps/api/dist/main.js"], {
+  const child = compiled([...nodeArgs, ...scriptArgs("start")], {
     PORT: String(port),
     HOST: "127.0.0.1",
     HERALD_SECRET: SECRET,

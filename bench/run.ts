@@ -34,6 +34,7 @@ import {
   resetDatabase,
   SECONDS,
   SECRET,
+  scriptArgs,
   startHerald,
   TICKS_PER_SECOND,
   tenant,
@@ -414,7 +415,7 @@ async function heraldDelivery(channelCount: number, workerEnv: Record<string, st
       [
         // BENCH_PROFILE_DIR=dir writes the worker's CPU profile there (node --cpu-prof).
         ...(profile && BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${BENCH_PROFILE_DIR}`] : []),
-        "apps/worker/dist/main.js",
+        ...scriptArgs("worker"),
       ],
       {
         DATABASE_URL: DB_URL,

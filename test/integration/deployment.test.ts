@@ -153,7 +153,13 @@ describe("Dockerfile", () => {
     const runtime = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));
     expect(runtime).toMatch(/^FROM node:24-slim AS runtime$/m);
     expect(runtime).toMatch(/^USER node$/m);
-    expect(runtime).toMatch(/CMD \["node", "apps\/api\/dist\/main\.js"\]/);
+    // Exactly what `npm start` runs, V8 flags included.
+    const start = (
+      JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }
+    ).scripts.start;
+    expect(start).toMatch(/^node .*apps\/api\/dist\/main\.js$/);
+    const cmd = /^CMD (\[.*\])$/m.exec(runtime)?.[1] ?? "[]";
+    expect((JSON.parse(cmd) as string[]).join(" ")).toBe(start);
     expect(runtime).not.toMatch(/tsx/);
     expect(dockerfile).toMatch(/RUN npm ci --omit=dev/);
     expect(dockerfile).toMatch(/RUN node scripts\/build\.mjs/);
