@@ -5,7 +5,16 @@ import { readFileSync } from "node:fs";
 import { Herald } from "@herald/sdk";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DESKTOP, launchChromium, newContext, screenshot, watchProblems } from "./support/chromium.ts";
+import {
+  ARTIFACTS,
+  DESKTOP,
+  launchChromium,
+  NARROW,
+  newContext,
+  screenshot,
+  unreachableMenuItems,
+  watchProblems,
+} from "./support/chromium.ts";
 import { type ServedHerald, serveHerald } from "./support/serve.ts";
 
 let herald: ServedHerald;
@@ -21,8 +30,7 @@ beforeAll(async () => {
   [herald, browser] = await Promise.all([serveHerald(), launchChromium()]);
   context = await newContext(browser, herald.baseUrl);
   page = await context.newPage();
-  // The one 404 on purpose: /console/billing, which does not exist without Stripe.
-  problems = watchProblems(page, [/status of 404 .*\/console\/billing\)$/]);
+  problems = watchProblems(page);
 });
 
 afterAll(async () => {
@@ -34,9 +42,15 @@ afterAll(async () => {
 /** The Channels tab's row of a channel. */
 const row = (webhookId: string) => page.locator(`tr[data-webhook-id="${webhookId}"]`);
 
+/** Opens a channel's Actions menu (a popover) and checks every item in it can be reached. */
 async function openActions(webhookId: string) {
-  await row(webhookId).locator("summary").click();
-  return row(webhookId).locator(".menu-list");
+  await row(webhookId)
+    .getByRole("button", { name: /^Actions for / })
+    .click();
+  const menu = page.locator(`#actions-${webhookId}`);
+  await menu.waitFor({ state: "visible" });
+  expect(await unreachableMenuItems(page, `#actions-${webhookId}`)).toEqual([]);
+  return menu;
 }
 
 /** Every visible form control must have a label a screen reader can announce. */
@@ -89,7 +103,13 @@ describe("tenant console", () => {
     await page.getByRole("link", { name: "Binding keys" }).click();
     await screenshot(page, "04-binding-keys-empty");
     await page.getByLabel("Name").fill("Support portal (production)");
-    await page.getByRole("button", { name: "Create keys" }).click();
+    const [created] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/keys")),
+      page.getByRole("button", { name: "Create keys" }).click(),
+    ]);
+    // Post/redirect/get: the form's answer is a redirect, and the secret is on the page it leads to.
+    expect(created.status()).toBe(303);
+    await page.locator("[data-license-secret]").waitFor();
 
     licenseKey = (await page.locator("[data-license-key]").textContent()) ?? "";
     licenseSecret = (await page.locator("[data-license-secret]").textContent()) ?? "";
@@ -100,12 +120,19 @@ describe("tenant console", () => {
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(licenseSecret);
     await screenshot(page, "05-binding-key-created");
 
-    // Never again: not on the list, not after a reload.
-    await page.goto(page.url());
+    // Never again: not on the list, not after a reload, and reloading creates no second pair.
+    const posts: string[] = [];
+    page.on("request", (r) => {
+      if (r.method() === "POST") posts.push(r.url());
+    });
+    await page.reload();
     const html = await page.content();
     expect(html).toContain(licenseKey);
     expect(html).not.toContain(licenseSecret);
     await expect.poll(() => page.locator("tbody tr").count()).toBe(1);
+    await page.reload();
+    expect(await page.locator("tbody tr").count()).toBe(1);
+    expect(posts).toEqual([]);
 
     // A second pair, revoked after confirming; the first keeps working.
     await page.getByLabel("Name").fill("Old integration");
@@ -177,11 +204,36 @@ describe("tenant console", () => {
 
     await page.getByRole("link", { name: "Teams channels" }).click();
     expect(await row(webhookId).locator("[data-alerts-posted]").textContent()).toBe("1");
-    expect(await row(webhookId).locator("td[data-label='Active workflows']").textContent()).toBe("1");
+    expect(await row(webhookId).locator("[data-senders]").textContent()).toBe("1");
     await screenshot(page, "08-channels");
 
     await page.getByRole("link", { name: "Usage" }).click();
     expect(await page.locator("[data-period=this-month] [data-messages-sent]").textContent()).toBe("1");
+    // The three cards say the same thing in the same words.
+    expect(await page.locator(".period .facts dt").allTextContents()).toEqual(
+      Array(3).fill(["Failed", "Rate limited", "Webhooks added"]).flat(),
+    );
+    expect(await page.locator("[data-period=total]").textContent()).toContain("Since your trial began");
+    expect(await page.locator("[data-top=top-sent] tbody tr").allTextContents()).toEqual(["Ops alerts1"]);
+    expect(await page.locator("[data-top=top-failed]").textContent()).toContain("No failed messages");
+    expect(await page.locator("[data-burn]").textContent()).toMatch(
+      /At this month's pace: about \d+ messages by/,
+    );
+    const [daily] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Daily CSV" }).click(),
+    ]);
+    const dailyCsv = readFileSync(await daily.path(), "utf8").split("\r\n");
+    expect(dailyCsv[0]).toBe("day,sent,failed,rate_limited");
+    expect(dailyCsv).toHaveLength(32);
+    expect(dailyCsv[30]).toMatch(/^\d{4}-\d{2}-\d{2},1,0,0$/);
+    const [channelsCsv] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Channels CSV" }).click(),
+    ]);
+    expect(readFileSync(await channelsCsv.path(), "utf8")).toBe(
+      `webhook_id,channel,deleted,sent,failed,queued\r\n${webhookId},Ops alerts,no,1,0,0\r\n`,
+    );
     expect(await page.locator("[data-period=total] [data-messages-sent]").textContent()).toBe("1");
     expect(await page.locator("[data-quota=quota-webhooks] .quota-value").textContent()).toBe("1 of 2");
     expect(await page.locator("[data-quota=quota-messages] .quota-value").textContent()).toBe("1 of 500");
@@ -204,11 +256,17 @@ describe("tenant console", () => {
     await screenshot(page, "10-channel-disabled");
 
     await page.getByRole("link", { name: "Error Log" }).click();
+    // One event, one row: the 410 and the disabling it caused.
+    expect(await page.locator("tbody tr").count()).toBe(1);
     const entry = page.locator("tr[data-classification=gone]");
     expect(await entry.count()).toBe(1);
     expect(await entry.textContent()).toContain("410 Invalid Webhook");
-    expect(await entry.textContent()).toContain("Channel disabled");
+    expect(await entry.textContent()).toContain("The connector was removed in Teams.");
+    expect(await entry.textContent()).toContain(
+      "Message failed; channel disabled; no other queued messages failed.",
+    );
     expect(await entry.textContent()).toContain("Ops alerts");
+    expect(await entry.textContent()).not.toContain("message(s)");
     await expectLabelledControls();
     await screenshot(page, "11-error-log");
 
@@ -221,6 +279,15 @@ describe("tenant console", () => {
     await page.getByLabel("Channel").selectOption({ label: "Ops alerts" });
     await expect.poll(() => new URL(page.url()).searchParams.get("webhookId")).toBe(webhookId);
     expect(await page.locator("tr[data-classification=gone]").count()).toBe(1);
+
+    // The row links to the message it is about.
+    await page.getByRole("link", { name: "View the message" }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toMatch(/\/messages\/msg_\w+$/);
+    expect(await page.locator("[data-message-status]").getAttribute("data-message-status")).toBe("failed");
+    expect(await page.locator("main").textContent()).toContain("Ticket created");
+    expect(await page.locator(".event-list li").count()).toBe(1);
+    await screenshot(page, "11b-message");
+    await page.getByRole("link", { name: "Teams channels" }).click();
   });
 
   it("edits, re-activates and deletes a channel after confirming", async () => {
@@ -250,8 +317,10 @@ describe("tenant console", () => {
     expect(await row(webhookId).count()).toBe(0);
   });
 
-  it("opens an action menu from the keyboard", async () => {
-    const id = await new Herald({ baseUrl: herald.baseUrl })
+  let keyboardId = "";
+
+  it("shows the whole Actions menu at both widths, on the table's only row", async () => {
+    keyboardId = await new Herald({ baseUrl: herald.baseUrl })
       .login({ email, password })
       .then(({ token }) => new Herald({ baseUrl: herald.baseUrl, token }))
       .then(async (h) => {
@@ -261,11 +330,46 @@ describe("tenant console", () => {
         ).webhookId;
       });
     await page.reload();
-    await row(id).locator("summary").focus();
+    expect(await page.locator("tr[data-webhook-id]").count()).toBe(1);
+    // One row in a scrolling card is where the menu used to be cut off.
+    for (const viewport of [{ width: 1280, height: 800 }, NARROW]) {
+      await page.setViewportSize(viewport);
+      await page.reload();
+      const menu = await openActions(keyboardId);
+      expect(await menu.getByRole("button", { name: "Delete" }).isVisible()).toBe(true);
+      await page.screenshot({ path: `${ARTIFACTS}08b-menu-open-${viewport.width}.png` });
+      await page.keyboard.press("Escape");
+      await menu.waitFor({ state: "hidden" });
+    }
+    await page.setViewportSize(DESKTOP);
+  });
+
+  it("opens an action menu from the keyboard", async () => {
+    const id = keyboardId;
+    await page.reload();
+    const button = row(id).getByRole("button", { name: /^Actions for / });
+    const menu = page.locator(`#actions-${id}`);
+    await button.focus();
     await page.keyboard.press("Enter");
-    expect(await row(id).locator("details").getAttribute("open")).toBe("");
+    await menu.waitFor({ state: "visible" });
+    expect(await unreachableMenuItems(page, `#actions-${id}`)).toEqual([]);
+    // Focus goes to the first item; arrows move through the items; Escape closes and returns.
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Edit");
+    await page.keyboard.press("ArrowDown");
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Copy webhook ID");
+    await page.keyboard.press("ArrowUp");
+    await page.keyboard.press("ArrowUp");
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Delete");
     await page.keyboard.press("Escape");
-    expect(await row(id).locator("details").getAttribute("open")).toBeNull();
+    await menu.waitFor({ state: "hidden" });
+    expect(await button.evaluate((el) => el === document.activeElement)).toBe(true);
+    // Enter on a focused item acts: Test connection posts and lands back on the list.
+    await page.keyboard.press("Enter");
+    await menu.waitFor({ state: "visible" });
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator(".flash").textContent()).toContain("test message");
   });
 
   it("shows the Teams app page and downloads the app package", async () => {
@@ -295,9 +399,20 @@ describe("tenant console", () => {
     );
     await screenshot(page, "15b-instances");
     expect(await page.getByRole("link", { name: "Billing" }).count()).toBe(0);
+    // Without Stripe the billing page says who assigns plans, and offers nothing to buy.
     const billing = await page.goto("/console/billing");
-    expect(billing?.status()).toBe(404);
-    await screenshot(page, "16-not-found-page");
+    expect(billing?.status()).toBe(200);
+    expect(await page.locator("[data-billing-state]").getAttribute("data-billing-state")).toBe("operator");
+    expect(await page.getByRole("button", { name: /^Choose/ }).count()).toBe(0);
+    await screenshot(page, "16-billing-without-stripe");
+    const missing = await page.goto("/console/nowhere");
+    expect(missing?.status()).toBe(404);
+    problems.splice(
+      0,
+      problems.length,
+      ...problems.filter((p) => !/status of 404 .*\/console\/nowhere\)$/.test(p)),
+    );
+    await screenshot(page, "16b-not-found-page");
     await page.goto("/console/usage");
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect.poll(() => new URL(page.url()).pathname).toBe("/console/login");
@@ -351,8 +466,10 @@ describe("without JavaScript", () => {
 
     await p.goto(channelsPath);
     const night = p.locator("tr", { hasText: "Night shift" });
-    await night.locator("summary").click();
+    // The menu is a popover: it opens without the script, and its copy button (which needs the script) is hidden.
+    await night.getByRole("button", { name: /^Actions for / }).click();
     expect(await night.getByRole("button", { name: "Copy webhook ID" }).isVisible()).toBe(false);
+    await screenshot(p, "17b-menu-without-javascript");
     await night.getByRole("button", { name: "Delete" }).click();
     await p.getByRole("heading", { name: "Delete the channel “Night shift”?" }).waitFor();
     await screenshot(p, "18-delete-confirm-page");

@@ -27,7 +27,7 @@ describe("Teams answers", () => {
     expect(log.items[1]).toMatchObject({
       httpStatus: 404,
       classification: "gone",
-      action: "Channel disabled",
+      action: "Message failed; channel disabled",
     });
     expect(JSON.stringify(log)).not.toContain(new URL(url).pathname);
   });

@@ -158,6 +158,7 @@ export function createApp(ctx: AppContext): HeraldApp {
       csrfFor: (token) => csrfTokenForToken(ctx, token),
       formTargets: stripeFormTargets(ctx),
       publicUrl: ctx.config.publicUrl,
+      oneViewKey: ctx.keys.consoleKey,
       logger: ctx.logger,
     }),
   );

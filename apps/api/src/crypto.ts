@@ -27,6 +27,8 @@ function derive(secret: string, purpose: string): Buffer {
 
 export interface Keyring {
   readonly sessionKey: Uint8Array;
+  /** Encrypts what the console holds for one page view (a new LicenseSecret across a redirect). */
+  readonly consoleKey: Uint8Array;
   readonly urlKeyId: string;
   encryptUrl(url: string): { ciphertext: Uint8Array; keyId: string };
   decryptUrl(ciphertext: Uint8Array, keyId: string): string;
@@ -68,6 +70,7 @@ export function createKeyring(secret: string, previousSecret?: string): Keyring 
   };
   return {
     sessionKey: derive(secret, "session/v1"),
+    consoleKey: derive(secret, "console-one-view/v1"),
     urlKeyId,
     encryptUrl(url) {
       return encrypt(url);

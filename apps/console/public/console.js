@@ -25,7 +25,7 @@ document.addEventListener("click", async (event) => {
     ok ? (button.dataset.copied ?? "Copied.") : "Could not copy; select the text and copy it yourself.",
     ok ? "success" : "error",
   );
-  button.closest("details")?.removeAttribute("open");
+  closeMenuOf(button);
 });
 
 // Dialogs: links with data-dialog open the dialog in place of navigating to their fallback page.
@@ -103,7 +103,7 @@ document.addEventListener("submit", async (event) => {
   if (form.dataset.confirm && form.dataset.confirmed !== "yes") {
     event.preventDefault();
     const submitter = event.submitter;
-    form.closest("details")?.removeAttribute("open");
+    closeMenuOf(form);
     const yes = await confirmAction(
       form.dataset.confirm,
       form.dataset.confirmDetail ?? "",
@@ -149,29 +149,87 @@ document.addEventListener("change", (event) => {
     select.form?.requestSubmit();
 });
 
-// Action menus: one open at a time; Escape or a click elsewhere closes it.
+// Action menus are popovers (see ChannelMenu): the browser opens and closes them, keeps one open at
+// a time and returns focus to the button on Escape. Here they are placed next to their button,
+// below it or, near the bottom of the screen, above it, and arrow keys move between the items.
+
+/**
+ * Closes the action menu that holds `element`, if any.
+ * @param {Element} element
+ */
+function closeMenuOf(element) {
+  const menu = element.closest(".menu-list");
+  if (menu instanceof HTMLElement && menu.matches(":popover-open")) menu.hidePopover();
+}
+
+/** @param {HTMLElement} menu */
+function placeMenu(menu) {
+  const button = document.querySelector(`[popovertarget="${CSS.escape(menu.id)}"]`);
+  if (!(button instanceof HTMLElement)) return;
+  const gap = 6;
+  const edge = 8;
+  const anchor = button.getBoundingClientRect();
+  const { offsetWidth: width, offsetHeight: height } = menu;
+  const left = Math.min(Math.max(edge, anchor.right - width), window.innerWidth - width - edge);
+  const below = anchor.bottom + gap;
+  const above = anchor.top - gap - height;
+  const top =
+    below + height <= window.innerHeight - edge || above < edge
+      ? Math.min(below, Math.max(edge, window.innerHeight - height - edge))
+      : above;
+  menu.style.left = `${Math.max(edge, left)}px`;
+  menu.style.top = `${top}px`;
+}
+
+/** @returns {HTMLElement[]} */
+const openMenus = () =>
+  [...document.querySelectorAll(".menu-list:popover-open")].filter(
+    /** @returns {m is HTMLElement} */ (m) => m instanceof HTMLElement,
+  );
+
+/**
+ * The menu's items a person can reach (copy buttons are hidden without clipboard support).
+ * @param {HTMLElement} menu
+ * @returns {HTMLElement[]}
+ */
+const menuItems = (menu) =>
+  [...menu.querySelectorAll(".menu-item")].filter(
+    /** @returns {item is HTMLElement} */ (item) => item instanceof HTMLElement && item.offsetParent !== null,
+  );
+
 document.addEventListener(
   "toggle",
   (event) => {
-    const opened = event.target;
-    if (!(opened instanceof HTMLDetailsElement) || !opened.open || !opened.classList.contains("menu")) return;
-    for (const other of document.querySelectorAll("details.menu[open]"))
-      if (other !== opened) other.removeAttribute("open");
+    const menu = event.target;
+    if (!(menu instanceof HTMLElement) || !menu.classList.contains("menu-list")) return;
+    if (/** @type {ToggleEvent} */ (event).newState !== "open") return;
+    placeMenu(menu);
+    const first = menuItems(menu)[0];
+    if (first instanceof HTMLElement) first.focus();
   },
   true,
 );
-document.addEventListener("click", (event) => {
-  for (const menu of document.querySelectorAll("details.menu[open]")) {
-    if (!(event.target instanceof Node) || !menu.contains(event.target)) menu.removeAttribute("open");
-  }
-});
+for (const type of ["scroll", "resize"]) {
+  window.addEventListener(type, () => openMenus().forEach(placeMenu), { capture: true, passive: true });
+}
 document.addEventListener("keydown", (event) => {
-  if (event.key !== "Escape") return;
-  for (const menu of document.querySelectorAll("details.menu[open]")) {
-    menu.removeAttribute("open");
-    const summary = menu.querySelector("summary");
-    if (summary instanceof HTMLElement) summary.focus();
-  }
+  const menu = event.target instanceof Element ? event.target.closest(".menu-list") : null;
+  if (!(menu instanceof HTMLElement)) return;
+  const items = menuItems(menu);
+  const at = event.target instanceof HTMLElement ? items.indexOf(event.target) : -1;
+  const next =
+    event.key === "ArrowDown"
+      ? items[(at + 1) % items.length]
+      : event.key === "ArrowUp"
+        ? items[(at - 1 + items.length) % items.length]
+        : event.key === "Home"
+          ? items[0]
+          : event.key === "End"
+            ? items.at(-1)
+            : undefined;
+  if (!next) return;
+  event.preventDefault();
+  next.focus();
 });
 
 // Times arrive in UTC; show them in the reader's own time zone.
@@ -183,11 +241,6 @@ for (const time of document.querySelectorAll("time[data-local]")) {
   time.title = time.textContent ?? "";
   time.textContent = localTime.format(date);
 }
-
-// On a narrow screen the navigation scrolls sideways: keep the current page's item in view.
-document
-  .querySelector(".sidenav [aria-current=page]")
-  ?.scrollIntoView({ block: "nearest", inline: "center" });
 
 // After an action, take keyboard and screen reader users to its outcome (unless a field asked for focus).
 const outcome = document.querySelector("[data-focus-on-load], .flash");

@@ -148,6 +148,9 @@ function signIn() {
  * @returns {Promise<T>}
  */
 async function signedIn(call) {
+  // Herald sets its CSRF cookie with the session: without it there is no session to try, so ask
+  // first rather than send a request bound to be refused.
+  if (!token && !cookie("herald_csrf")) await signIn();
   try {
     return await call();
   } catch (error) {

@@ -31,6 +31,24 @@ if (holder && source && Plot) {
     return days;
   };
 
+  const DAY = 86_400;
+  const today = data.days.at(-1) ?? 0;
+  const dayLabel = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", timeZone: "UTC" });
+  /**
+   * Day ticks counted back from today, so that today always has its label.
+   * @type {import("uplot").Axis.Splits}
+   */
+  const daySplits = (_u, _axis, min) => {
+    const step = holder.clientWidth < 480 ? 7 : 4;
+    /** @type {number[]} */
+    const splits = [];
+    for (let t = today; t >= min; t -= step * DAY) splits.unshift(t);
+    return splits;
+  };
+  /** @type {import("uplot").Axis.Values} */
+  const dayValues = (_u, splits) =>
+    splits.map((t) => (t === today ? "Today" : dayLabel.format(new Date(t * 1000))));
+
   /** @type {import("uplot").Options} */
   const options = {
     width: holder.clientWidth,
@@ -44,7 +62,7 @@ if (holder && source && Plot) {
       y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] },
     },
     axes: [
-      axis,
+      { ...axis, splits: daySplits, values: dayValues },
       { ...axis, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000] },
     ],
     series: [
@@ -57,13 +75,15 @@ if (holder && source && Plot) {
         paths: Plot.paths.bars?.({ size: [0.6, 28] }),
         points: { show: false },
       },
-      { label: "Failed", stroke: token("--danger"), width: 2, points: { size: 6, filter: nonZero } },
+      // Equal failed and rate-limited counts must both stay visible: a wide solid line with large
+      // dots under a narrow dashed one with small dots.
+      { label: "Failed", stroke: token("--danger"), width: 4, points: { size: 10, filter: nonZero } },
       {
         label: "Rate limited",
         stroke: token("--warning"),
         width: 2,
-        dash: [6, 4],
-        points: { size: 6, filter: nonZero },
+        dash: [5, 5],
+        points: { size: 5, fill: token("--warning"), filter: nonZero },
       },
     ],
   };

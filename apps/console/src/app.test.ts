@@ -56,7 +56,7 @@ function stubApi(request: Request): Response {
   }
 }
 
-const app = consoleRoutes({ api: stubApi });
+const app = consoleRoutes({ api: stubApi, oneViewKey: new Uint8Array(32).fill(7) });
 const request = (path: string, init?: RequestInit) => app.request(`http://herald.test${path}`, init);
 
 beforeEach(() => {
@@ -87,17 +87,36 @@ describe("console", () => {
     expect(html).toContain(`name="_csrf" value="${CSRF}"`);
   });
 
-  it("shows a new LicenseSecret only in the answer to the creating post, which nothing may cache", async () => {
+  it("creates keys with post/redirect/get: the secret is shown on the one view the redirect lands on", async () => {
     const res = await request("/console/i/ins_1/keys", {
       method: "POST",
       headers: posted,
       body: form({ _csrf: CSRF, name: "Portal" }),
     });
-    expect(res.status).toBe(201);
-    expect(res.headers.get("cache-control")).toBe("no-store");
-    expect(await res.text()).toContain("hs_the_secret");
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/console/i/ins_1/keys");
+    const held = res.headers.getSetCookie().find((c) => c.startsWith("herald_once="));
+    expect(held).toContain("HttpOnly");
+    expect(held).toContain("Path=/console/i/ins_1/keys");
+    // The cookie is sealed: the secret cannot be read from it.
+    expect(held).not.toContain("hs_the_secret");
+    const cookie = `${signedIn.cookie}; ${held?.split(";")[0]}`;
+
+    const view = await request("/console/i/ins_1/keys", { headers: { cookie } });
+    expect(view.status).toBe(200);
+    expect(view.headers.get("cache-control")).toBe("no-store");
+    expect(await view.text()).toContain("hs_the_secret");
+    expect(view.headers.getSetCookie().some((c) => /^herald_once=;.*Max-Age=0/.test(c))).toBe(true);
+    expect(calls.filter((c) => c.method === "POST")).toHaveLength(1);
+
+    // A reload without the (now deleted) cookie shows the list only; a forged cookie shows nothing.
     const again = await request("/console/i/ins_1/keys", { headers: signedIn });
     expect(await again.text()).not.toContain("hs_the_secret");
+    const forged = await request("/console/i/ins_1/keys", {
+      headers: { cookie: `${signedIn.cookie}; herald_once=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA` },
+    });
+    expect(forged.status).toBe(200);
+    expect(await forged.text()).not.toContain("Keys for");
   });
 
   it("refuses a form without the CSRF token, or sent from another site, before calling the api", async () => {
@@ -153,6 +172,10 @@ describe("console", () => {
     expect(res.status).toBe(200);
     const policy = res.headers.get("content-security-policy") ?? "";
     expect(policy).toContain("frame-ancestors 'self' https://teams.microsoft.com");
+    // teams-js may fetch Microsoft's list of Teams hosts, and nothing else outside Herald.
+    expect(policy).toContain(
+      "connect-src 'self' https://res.cdn.office.net/teams-js/validDomains/json/validDomains.json;",
+    );
     expect(res.headers.get("x-frame-options")).toBeNull();
   });
 

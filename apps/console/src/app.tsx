@@ -14,7 +14,7 @@ import { instanceRoutes } from "./routes/instances.tsx";
 import { keyRoutes } from "./routes/keys.tsx";
 import { teamsRoutes } from "./routes/teams.tsx";
 import { usageRoutes } from "./routes/usage.tsx";
-import { securityHeaders, TEAMS_FRAME_ANCESTORS } from "./security-headers.ts";
+import { securityHeaders, TEAMS_FRAME_ANCESTORS, TEAMS_JS_CONNECT } from "./security-headers.ts";
 import { expectedCsrfToken, PageNotFound } from "./session.ts";
 import { ErrorPage } from "./views/error-page.tsx";
 
@@ -31,7 +31,10 @@ export function consoleRoutes(options: ConsoleOptions) {
   app.use("/", securityHeaders({ formTargets }));
   app.use("/console", securityHeaders({ formTargets }));
   app.use("/console/*", securityHeaders({ formTargets }));
-  app.use("/teams/*", securityHeaders({ frameAncestors: TEAMS_FRAME_ANCESTORS, formTargets }));
+  app.use(
+    "/teams/*",
+    securityHeaders({ frameAncestors: TEAMS_FRAME_ANCESTORS, connect: TEAMS_JS_CONNECT, formTargets }),
+  );
   app.use(
     "/console/*",
     bodyLimit({

@@ -22,6 +22,11 @@ export interface ConsoleOptions {
   formTargets?: readonly string[] | undefined;
   /** HERALD_PUBLIC_URL: where Teams reaches this Herald (the app package's URLs). Default: the request's origin. */
   publicUrl?: string | undefined;
+  /**
+   * 32 bytes that encrypt what is held for one view (a new LicenseSecret across its redirect); the
+   * same on every replica. The api derives it from HERALD_SECRET.
+   */
+  oneViewKey: Uint8Array;
   /** Where faults are reported (the api's pino logger fits). */
   logger?: { error(details: object, message: string): void } | undefined;
 }

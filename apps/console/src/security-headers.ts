@@ -10,21 +10,26 @@ export const TEAMS_FRAME_ANCESTORS = [
   "https://outlook.office365.com",
 ];
 
+/**
+ * teams-js fetches Microsoft's current list of Teams host origins when it loads (it checks every
+ * message from the host against it); the configuration page may fetch exactly that file.
+ */
+export const TEAMS_JS_CONNECT = ["https://res.cdn.office.net/teams-js/validDomains/json/validDomains.json"];
+
 export interface SecurityHeadersOptions {
   /** CSP frame-ancestors sources; none means the page may not be framed at all. */
   frameAncestors?: readonly string[];
   /** Origins a form may lead to besides this one (Stripe's checkout, which the billing form redirects to). */
   formTargets?: readonly string[];
+  /** Sources a page may fetch from besides its own origin. */
+  connect?: readonly string[];
 }
 
-/**
- * Pages load only our own scripts and styles, with no inline script or style at all. Nothing but
- * this origin is reachable from a page, which also makes teams-js give up its CDN lookup of host
- * origins at once (it falls back to its built-in list).
- */
+/** Pages load only our own scripts and styles, with no inline script or style at all. */
 export function securityHeaders({
   frameAncestors = [],
   formTargets = [],
+  connect = [],
 }: SecurityHeadersOptions = {}): MiddlewareHandler {
   const ancestors = frameAncestors.length ? ["'self'", ...frameAncestors].join(" ") : "'none'";
   const policy = [
@@ -32,7 +37,7 @@ export function securityHeaders({
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
-    "connect-src 'self'",
+    `connect-src ${["'self'", ...connect].join(" ")}`,
     "object-src 'none'",
     "base-uri 'none'",
     `form-action ${["'self'", ...formTargets].join(" ")}`,

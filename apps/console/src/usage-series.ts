@@ -18,3 +18,45 @@ export function fillDays(series: NonNullable<Usage["series"]>, now: Date, days =
   }
   return points;
 }
+
+export interface QuotaBurn {
+  used: number;
+  limit: number | null;
+  /** Messages by the end of the month at the pace so far. */
+  projected: number;
+  /** When the limit is reached at this pace, if it is reached before the month ends. */
+  runsOutAt: Date | null;
+  monthEnd: Date;
+}
+
+/**
+ * The month's quota burn: the pace so far (messages per elapsed day, counting at least one day so a
+ * busy first hour does not project a flood) carried to the end of the UTC month.
+ */
+export function quotaBurn(used: number, limit: number | null, now: Date): QuotaBurn {
+  const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+  const end = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
+  const elapsedDays = Math.max(1, (now.getTime() - start) / 86_400_000);
+  const perDay = used / elapsedDays;
+  const monthDays = (end - start) / 86_400_000;
+  const projected = Math.round(perDay * monthDays);
+  let runsOutAt: Date | null = null;
+  if (limit !== null && perDay > 0 && projected > limit) {
+    const at = used >= limit ? now.getTime() : start + (limit / perDay) * 86_400_000;
+    runsOutAt = new Date(Math.max(now.getTime(), at));
+  }
+  return { used, limit, projected: Math.max(projected, used), runsOutAt, monthEnd: new Date(end - 1) };
+}
+
+/**
+ * Rows as CSV (RFC 4180). A cell that a spreadsheet would run as a formula (=, +, -, @ first) is
+ * prefixed with an apostrophe: channel names are the tenant's own text.
+ */
+export function toCsv(rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
+  const cell = (value: string | number) => {
+    if (typeof value === "number") return String(value);
+    const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  };
+  return `${rows.map((row) => row.map(cell).join(",")).join("\r\n")}\r\n`;
+}

@@ -53,7 +53,7 @@ describe("decideDelivery: gone", () => {
       action: "disable",
       reason: 'The connector was removed in Teams (HTTP 410). Teams said: "Gone"',
     });
-    expect(d.errorLog).toEqual({ kind: "410 Invalid Webhook", action: "Channel disabled" });
+    expect(d.errorLog).toEqual({ kind: "410 Invalid Webhook", action: "Message failed; channel disabled" });
     expect(d.userMessage).toBe(
       "The connector was removed in Teams (HTTP 410); the channel has been disabled.",
     );
@@ -62,7 +62,7 @@ describe("decideDelivery: gone", () => {
   it("fails the message and disables the channel at once on 404, even on the first attempt", () => {
     const d = decideDelivery({ kind: "gone", status: 404, text: "", reason: "channel_not_found" }, context());
     expect(d.channel.action).toBe("disable");
-    expect(d.errorLog).toEqual({ kind: "404 Channel Not Found", action: "Channel disabled" });
+    expect(d.errorLog).toEqual({ kind: "404 Channel Not Found", action: "Message failed; channel disabled" });
     expect(d.userMessage).toContain("(HTTP 404); the channel has been disabled.");
   });
 });
@@ -118,7 +118,7 @@ describe("decideDelivery: bad requests and redirects", () => {
       reason: 'Teams refused the message (HTTP 400). Teams said: "Summary or Text is required."',
     });
     expect(d.channel).toEqual({ action: "count_bad_request", consecutive: 1 });
-    expect(d.errorLog).toEqual({ kind: "400 Unknown Error", action: "Message failed" });
+    expect(d.errorLog).toEqual({ kind: "400 Summary or Text Required", action: "Message failed" });
   });
 
   it("tolerates five in a row and disables the channel on the sixth", () => {
@@ -129,10 +129,22 @@ describe("decideDelivery: bad requests and redirects", () => {
     const sixth = decideDelivery(bad, context({ consecutiveBadRequests: 5 }));
     expect(sixth.channel.action).toBe("disable");
     expect(sixth.errorLog).toEqual({
-      kind: "400 Unknown Error",
+      kind: "400 Summary or Text Required",
       action: "Message failed; channel disabled after 6 refusals in a row",
     });
     expect(sixth.userMessage).toContain("the channel has been disabled after 6 refusals in a row.");
+  });
+
+  it("names the refusals legacy connectors explain, and only those", () => {
+    const payload: Classification = {
+      kind: "bad_request",
+      status: 400,
+      text: "Bad payload received by generic incoming webhook.",
+    };
+    expect(decideDelivery(payload, context()).errorLog?.kind).toBe("400 Bad Payload");
+    expect(decideDelivery({ kind: "bad_request", status: 400, text: "nope" }, context()).errorLog?.kind).toBe(
+      "400 Unknown Error",
+    );
   });
 
   it("names other client errors by their status", () => {

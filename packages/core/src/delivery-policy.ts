@@ -90,6 +90,15 @@ const STATUS_LABELS: Readonly<Record<number, string>> = {
   422: "Unprocessable Content",
 };
 
+/**
+ * Refusals legacy connectors explain in words: named after them, they are not an "Unknown Error"
+ * (Autotask's name for a 400 whose reason cannot be read).
+ */
+const KNOWN_REFUSALS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/bad payload received by generic incoming webhook/i, "Bad Payload"],
+  [/summary or text is required/i, "Summary or Text Required"],
+];
+
 /** The answerer's own words, quoted after our sentence, so that punctuation in them cannot garble ours. */
 function said(text: string, who: string = "Teams"): string {
   return text === "" ? "" : ` ${who} said: "${text}"`;
@@ -125,7 +134,7 @@ export function decideDelivery(c: Classification, ctx: DeliveryContext): Deliver
         channel: { action: "disable", reason: `${what}.${said(c.text, who)}` },
         errorLog: {
           kind: c.status === 410 ? "410 Invalid Webhook" : "404 Channel Not Found",
-          action: "Channel disabled",
+          action: "Message failed; channel disabled",
         },
         userMessage: `${what}; the channel has been disabled.`,
       };
@@ -183,9 +192,8 @@ function refusal(
   const label =
     c.kind === "redirect"
       ? "Redirect"
-      : c.status === 400
-        ? "Unknown Error"
-        : (STATUS_LABELS[c.status] ?? "Unknown Error");
+      : (KNOWN_REFUSALS.find(([pattern]) => pattern.test(c.text))?.[1] ??
+        (c.status === 400 ? "Unknown Error" : (STATUS_LABELS[c.status] ?? "Unknown Error")));
   const streak = `${consecutive} refusals in a row`;
   return {
     message: { action: "fail", reason: `${what}.${said(c.text, who)}` },

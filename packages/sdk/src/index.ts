@@ -107,6 +107,20 @@ export interface ErrorLogItem {
   action: string;
 }
 
+export interface MessageDetail {
+  messageId: string;
+  instanceId: string;
+  webhookId: string;
+  status: "queued" | "delivered" | "failed";
+  statusMessage: string;
+  attempts: number;
+  lastHttpStatus: number | null;
+  source: string | null;
+  createdAt: string;
+  lastAttemptAt: string | null;
+  finishedAt: string | null;
+}
+
 export interface UsagePeriod {
   messagesAccepted: number;
   messagesSent: number;
@@ -129,6 +143,15 @@ export interface Usage {
     subscriptionStatus: string;
   };
   series?: Array<{ day: string } & Omit<UsagePeriod, "webhooks" | "webhooksActive">>;
+  /** With `breakdown: "webhooks"`: this month's messages per webhook, busiest first. */
+  webhooks?: Array<{
+    webhookId: string;
+    name: string;
+    deleted: boolean;
+    messagesSent: number;
+    messagesFailed: number;
+    messagesQueued: number;
+  }>;
 }
 
 export interface BillingPlan {
@@ -377,7 +400,13 @@ export class Herald {
 
   async instanceErrors(
     instanceId: string,
-    query: { limit?: number; before?: string; classification?: string; webhookId?: string } = {},
+    query: {
+      limit?: number;
+      before?: string;
+      classification?: string;
+      webhookId?: string;
+      messageId?: string;
+    } = {},
   ) {
     return this.json<{ items: ErrorLogItem[]; nextCursor: string | null }>(
       "GET",
@@ -385,7 +414,15 @@ export class Herald {
     );
   }
 
-  usage(query: { instanceId?: string; series?: "daily" } = {}) {
+  /** One message of an instance: its delivery state and attempts. */
+  instanceMessage(instanceId: string, messageId: string) {
+    return this.json<MessageDetail>(
+      "GET",
+      `/v1/instances/${instanceId}/messages/${encodeURIComponent(messageId)}`,
+    );
+  }
+
+  usage(query: { instanceId?: string; series?: "daily"; breakdown?: "webhooks" } = {}) {
     return this.json<Usage>("GET", `/v1/usage${qs(query)}`);
   }
 

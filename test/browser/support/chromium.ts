@@ -25,10 +25,30 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A context at desktop width whose pages collect script errors and CSP violations. */
+/** The file teams-js fetches from Microsoft's CDN when it loads (its list of Teams host origins). */
+export const TEAMS_JS_VALID_DOMAINS =
+  "https://res.cdn.office.net/teams-js/validDomains/json/validDomains.json";
+
+/** What the CDN answers, shortened: the machines running the suite have no internet. */
+const VALID_DOMAINS = {
+  validOrigins: [
+    "teams.microsoft.com",
+    "teams.cloud.microsoft",
+    "outlook.office.com",
+    "*.teams.microsoft.com",
+  ],
+};
+
+/** A context at desktop width, with Microsoft's CDN played by a fixture. */
 export async function newContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL, viewport: DESKTOP, acceptDownloads: true });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL });
+  await context.route(TEAMS_JS_VALID_DOMAINS, (route) =>
+    route.fulfill({
+      json: VALID_DOMAINS,
+      headers: { "access-control-allow-origin": "*" },
+    }),
+  );
   return context;
 }
 
@@ -44,13 +64,62 @@ export function watchProblems(page: Page, ignore: RegExp[] = []): string[] {
   return problems;
 }
 
-/** Saves the whole page at desktop and narrow widths as <name>-desktop.png and <name>-narrow.png. */
+/** The elements wider than the viewport, when the page scrolls sideways; [] when it does not. */
+export function horizontalOverflow(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return [];
+    return [...document.querySelectorAll("body *")]
+      .filter((el) => el.getBoundingClientRect().right > width + 1)
+      .slice(0, 5)
+      .map(
+        (el) =>
+          `${el.tagName.toLowerCase()}.${el.className} (right edge ${Math.round(el.getBoundingClientRect().right)} px)`,
+      );
+  });
+}
+
+/**
+ * Saves the whole page at desktop and narrow widths as <name>-desktop.png and <name>-narrow.png,
+ * and fails if the page scrolls sideways at the narrow (390 px) width.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const original = page.viewportSize() ?? DESKTOP;
   await page.setViewportSize(DESKTOP);
   await page.screenshot({ path: `${ARTIFACTS}${name}-desktop.png`, fullPage: true });
   await page.setViewportSize(NARROW);
+  // Let resize observers (the usage chart's) follow the new width, as on a phone from the start.
+  // A page without JavaScript never runs the frame callbacks; it has no observers either.
+  await Promise.race([
+    page.evaluate(
+      () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+    ),
+    new Promise((resolve) => setTimeout(resolve, 1000)),
+  ]);
+  const overflow = await horizontalOverflow(page);
   await page.screenshot({ path: `${ARTIFACTS}${name}-narrow.png`, fullPage: true });
   await page.setViewportSize(original);
+  if (overflow.length > 0)
+    throw new Error(`${name} scrolls sideways at ${NARROW.width} px: ${overflow.join("; ")}`);
+}
+
+/**
+ * Every item of an open menu is inside the viewport and is what a click at its centre reaches
+ * (nothing clips or covers it).
+ */
+export async function unreachableMenuItems(page: Page, menuSelector: string): Promise<string[]> {
+  return page.evaluate((selector) => {
+    const menu = document.querySelector(selector);
+    if (!menu) return [`no menu ${selector}`];
+    return [...menu.querySelectorAll(".menu-item")]
+      .filter((item) => item instanceof HTMLElement && item.offsetParent !== null)
+      .flatMap((item) => {
+        const box = item.getBoundingClientRect();
+        const inside =
+          box.top >= 0 && box.left >= 0 && box.bottom <= window.innerHeight && box.right <= window.innerWidth;
+        const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        return inside && hit !== null && item.contains(hit) ? [] : [item.textContent?.trim() ?? "?"];
+      });
+  }, menuSelector);
 }

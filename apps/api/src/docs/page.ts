@@ -6,11 +6,11 @@ import { errorCatalogue } from "./error-catalogue.ts";
 export function docsPage() {
   const rows = errorCatalogue().map(
     (e) => html`<tr id="error-${e.code}">
-        <td><code>${e.code}</code></td>
-        <td>${e.status}</td>
-        <td>${e.meaning}</td>
-        <td>${e.action}</td>
-        <td>${e.retry ? "yes" : "no"}</td>
+        <td data-label="Code"><code>${e.code}</code></td>
+        <td data-label="HTTP">${e.status}</td>
+        <td data-label="Meaning">${e.meaning}</td>
+        <td data-label="What to do">${e.action}</td>
+        <td data-label="Retry">${e.retry ? "yes" : "no"}</td>
       </tr>`,
   );
   return html`<!doctype html>
@@ -89,5 +89,17 @@ section.herald-docs h2 { font-size: 24px; margin-top: 32px; }
 section.herald-docs table { border-collapse: collapse; width: 100%; font-size: 14px; }
 section.herald-docs th, section.herald-docs td { text-align: left; vertical-align: top; padding: 8px 10px; border-bottom: 1px solid #e3e3e3; }
 section.herald-docs th { background: #f7f7f7; }
-section.herald-docs code { font-size: 13px; }
+section.herald-docs code { font-size: 13px; overflow-wrap: anywhere; }
+.swagger-ui .opblock .opblock-summary-path { overflow-wrap: anywhere; word-break: normal; }
+/* A phone shows each error code as a small card: five columns do not fit 390 px. */
+@media (max-width: 640px) {
+  .herald-docs { padding: 0 12px; }
+  section.herald-docs thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  section.herald-docs table, section.herald-docs tbody, section.herald-docs tr, section.herald-docs td { display: block; width: 100%; box-sizing: border-box; }
+  section.herald-docs tr { padding: 10px 0; border-bottom: 1px solid #e3e3e3; }
+  section.herald-docs td { display: grid; grid-template-columns: 6.5rem minmax(0, 1fr); gap: 8px; padding: 3px 0; border: 0; }
+  section.herald-docs td::before { content: attr(data-label); font-weight: 600; color: #6b7280; }
+  .swagger-ui .wrapper { padding: 0 12px; }
+  .swagger-ui .info { margin: 24px 0; }
+}
 `;

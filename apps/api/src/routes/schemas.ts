@@ -1,7 +1,14 @@
 // Response shapes of the public contract, and the mappers from rows to them (rows never leave as they are).
 
 import { webhookWarnings } from "@herald/core";
-import type { BindingKeyRow, EntraAppRow, ErrorLogRow, InstanceRow, WebhookRow } from "@herald/db";
+import type {
+  BindingKeyRow,
+  EntraAppRow,
+  ErrorLogRow,
+  InstanceRow,
+  MessageRow,
+  WebhookRow,
+} from "@herald/db";
 import { z } from "@hono/zod-openapi";
 import { ErrorBody } from "../errors.ts";
 
@@ -170,6 +177,35 @@ export const toErrorLogItem = (r: ErrorLogRow) => ({
   classification: r.classification,
   teamsText: r.teamsText,
   action: r.action,
+});
+
+export const MessageDetail = z
+  .object({
+    messageId: z.string(),
+    instanceId: z.string(),
+    webhookId: z.string(),
+    status: z.enum(["queued", "delivered", "failed"]),
+    statusMessage: z.string(),
+    attempts: z.number().int(),
+    lastHttpStatus: z.number().int().nullable(),
+    source: z.string().nullable(),
+    createdAt: z.string(),
+    lastAttemptAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+  })
+  .openapi("MessageDetail");
+export const toMessageDetail = (r: MessageRow) => ({
+  messageId: r.id,
+  instanceId: r.instanceId,
+  webhookId: r.webhookId,
+  status: r.status,
+  statusMessage: r.statusMessage,
+  attempts: r.attempts,
+  lastHttpStatus: r.lastHttpStatus,
+  source: r.source,
+  createdAt: r.createdAt.toISOString(),
+  lastAttemptAt: r.lastAttemptAt?.toISOString() ?? null,
+  finishedAt: r.finishedAt?.toISOString() ?? null,
 });
 
 export function errorResponses(...statuses: number[]) {

@@ -45,6 +45,22 @@ const Usage = z
         }),
       )
       .optional(),
+    webhooks: z
+      .array(
+        z.object({
+          webhookId: z.string(),
+          name: z.string(),
+          deleted: z.boolean(),
+          messagesSent: z.number().int(),
+          messagesFailed: z.number().int(),
+          messagesQueued: z.number().int(),
+        }),
+      )
+      .optional()
+      .openapi({
+        description:
+          "With `breakdown=webhooks`: this month's messages per webhook (channel), busiest first, at most 100.",
+      }),
   })
   .openapi("Usage");
 
@@ -55,7 +71,11 @@ const usageRoute = createRoute({
   tags: ["Console"],
   security: [{ Session: [] }],
   request: {
-    query: z.object({ instanceId: z.string().max(64).optional(), series: z.enum(["daily"]).optional() }),
+    query: z.object({
+      instanceId: z.string().max(64).optional(),
+      series: z.enum(["daily"]).optional(),
+      breakdown: z.enum(["webhooks"]).optional(),
+    }),
   },
   responses: { 200: json(Usage, "Usage"), ...errorResponses(401, 404) },
 });
@@ -63,8 +83,11 @@ const usageRoute = createRoute({
 export function usageRoutes(ctx: AppContext) {
   const app = new OpenAPIHono<AppEnv>();
   app.openapi(usageRoute, async (c) => {
-    const { instanceId, series } = c.req.valid("query");
-    return c.json(await getUsage({ ctx, tenantId: c.get("session").tenantId, instanceId, series }), 200);
+    const { instanceId, series, breakdown } = c.req.valid("query");
+    return c.json(
+      await getUsage({ ctx, tenantId: c.get("session").tenantId, instanceId, series, breakdown }),
+      200,
+    );
   });
   return app;
 }

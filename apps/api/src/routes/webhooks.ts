@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppContext } from "../context.ts";
 import type { AppEnv } from "../hono-env.ts";
 import { listErrors } from "../services/errors/list.ts";
+import { getMessageDetail } from "../services/messages/detail.ts";
 import type { Enqueuer } from "../services/messages/enqueue.ts";
 import { createWebhook } from "../services/webhooks/create.ts";
 import { deleteWebhook, listWebhooks, requireWebhook, updateWebhook } from "../services/webhooks/manage.ts";
@@ -11,8 +12,10 @@ import {
   errorResponses,
   json,
   jsonBody,
+  MessageDetail,
   SendMessageResponse,
   toErrorLogItem,
+  toMessageDetail,
   toWebhook,
   Webhook,
 } from "./schemas.ts";
@@ -57,6 +60,7 @@ const ErrorLogQuery = z.object({
     ])
     .optional(),
   webhookId: z.string().max(64).optional(),
+  messageId: z.string().max(64).optional(),
 });
 const ErrorLogPage = z.object({ items: z.array(ErrorLogItem), nextCursor: z.string().nullable() });
 
@@ -167,6 +171,16 @@ const instanceErrorsRoute = createRoute({
   responses: { 200: json(ErrorLogPage, "Error log page"), ...errorResponses(401, 404) },
 });
 
+const instanceMessageRoute = createRoute({
+  method: "get",
+  path: "/v1/instances/{instanceId}/messages/{messageId}",
+  summary: "A message of the instance: its delivery state and attempts (the error log links to it)",
+  tags: ["Console"],
+  security,
+  request: { params: InstanceParams.extend({ messageId: z.string().min(1).max(64) }) },
+  responses: { 200: json(MessageDetail, "The message"), ...errorResponses(401, 404) },
+});
+
 export function webhookRoutes(ctx: AppContext, enqueuer: Enqueuer) {
   const app = new OpenAPIHono<AppEnv>();
   app.openapi(createWebhookRoute, async (c) => {
@@ -233,6 +247,11 @@ export function webhookRoutes(ctx: AppContext, enqueuer: Enqueuer) {
       page: c.req.valid("query"),
     });
     return c.json({ items: page.items.map(toErrorLogItem), nextCursor: page.nextCursor }, 200);
+  });
+  app.openapi(instanceMessageRoute, async (c) => {
+    const { instanceId, messageId } = c.req.valid("param");
+    const row = await getMessageDetail({ ctx, tenantId: c.get("session").tenantId, instanceId, messageId });
+    return c.json(toMessageDetail(row), 200);
   });
   return app;
 }

@@ -24,7 +24,14 @@ export function billingRoutes(options: ConsoleOptions) {
   app.get("/console/billing", async (c) => {
     const shell = await loadShell(c, options);
     if (shell instanceof Response) return shell;
-    if (!shell.billing) throw new PageNotFound("Billing is not enabled on this Herald.");
+    // Without Stripe the page still says what plan this is and who assigns plans.
+    const billing =
+      shell.billing ??
+      (await shell.herald.billing().catch((error: unknown) => {
+        if (error instanceof HeraldError && error.status === 404)
+          throw new PageNotFound("Billing is not available on this Herald.");
+        throw error;
+      }));
     // Stripe Checkout sends the browser back here with how it went.
     const checkout = c.req.query("checkout");
     const flash =
@@ -37,7 +44,7 @@ export function billingRoutes(options: ConsoleOptions) {
         : checkout === "canceled"
           ? { tone: "info" as const, title: "Checkout cancelled; nothing was charged." }
           : shell.flash;
-    return c.html(<BillingPage shell={{ ...shell, flash }} billing={shell.billing} now={new Date()} />);
+    return c.html(<BillingPage shell={{ ...shell, flash }} billing={billing} now={new Date()} />);
   });
 
   const hostedPageRoute = (

@@ -1,8 +1,11 @@
 // The Error Log tab, filtered by channel and kind, paged by the api's cursor.
+
+import { HeraldError } from "@herald/sdk";
 import { Hono } from "hono";
 import type { ConsoleOptions } from "../context.ts";
-import { loadInstanceShell } from "../session.ts";
+import { loadInstanceShell, PageNotFound } from "../session.ts";
 import { ERROR_KINDS, ErrorsPage } from "../views/errors.tsx";
+import { MessagePage } from "../views/message.tsx";
 
 const PAGE_SIZE = 50;
 
@@ -31,6 +34,30 @@ export function errorRoutes(options: ConsoleOptions) {
         items={page.items}
         nextCursor={page.nextCursor}
         filters={filters}
+      />,
+    );
+  });
+
+  app.get("/console/i/:instanceId/messages/:messageId", async (c) => {
+    const shell = await loadInstanceShell(c, options, c.req.param("instanceId"));
+    if (shell instanceof Response) return shell;
+    const messageId = c.req.param("messageId");
+    const message = await shell.herald.instanceMessage(shell.instance.id, messageId).catch((error) => {
+      if (error instanceof HeraldError && error.status === 404)
+        throw new PageNotFound(`No message ${messageId} in ${shell.instance.name}.`);
+      throw error;
+    });
+    const [channels, events] = await Promise.all([
+      shell.herald.listWebhooks(shell.instance.id),
+      shell.herald.instanceErrors(shell.instance.id, { messageId, limit: PAGE_SIZE }),
+    ]);
+    return c.html(
+      <MessagePage
+        shell={shell}
+        instance={shell.instance}
+        message={message}
+        channel={channels.items.find((w) => w.webhookId === message.webhookId)}
+        events={events.items}
       />,
     );
   });

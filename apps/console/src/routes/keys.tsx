@@ -1,23 +1,48 @@
-// Binding keys: the creating post answers with the only page that ever shows the LicenseSecret.
+// Binding keys: the creating post redirects to the list, which shows the new LicenseSecret that once.
+
+import type { BindingKey } from "@herald/sdk";
 import { HeraldError } from "@herald/sdk";
 import { Hono } from "hono";
 import type { ConsoleOptions } from "../context.ts";
 import { setFlash } from "../flash.ts";
 import { readForm } from "../form.ts";
+import { holdForOneView, takeHeld } from "../held.ts";
 import { problemFromError, problemStatus } from "../problems.ts";
 import { loadInstanceShell, PageNotFound } from "../session.ts";
 import { ConfirmPage } from "../views/confirm.tsx";
 import { KeysPage } from "../views/keys.tsx";
 
+type CreatedKey = BindingKey & { licenseSecret: string };
+
+/** What was held across the redirect, if it is a created key (anything else is ignored). */
+function createdKey(value: unknown): CreatedKey | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  return typeof v.id === "string" &&
+    typeof v.name === "string" &&
+    typeof v.licenseKey === "string" &&
+    typeof v.licenseSecret === "string"
+    ? (value as CreatedKey)
+    : undefined;
+}
+
 export function keyRoutes(options: ConsoleOptions) {
   const app = new Hono();
   const BASE = "/console/i/:instanceId/keys";
 
+  const held = (instanceId: string) => ({
+    key: options.oneViewKey,
+    path: `/console/i/${instanceId}/keys`,
+  });
+
   app.get(BASE, async (c) => {
     const shell = await loadInstanceShell(c, options, c.req.param("instanceId"));
     if (shell instanceof Response) return shell;
+    const created = createdKey(takeHeld(c, held(shell.instance.id)));
     const { items } = await shell.herald.listBindingKeys(shell.instance.id);
-    return c.html(<KeysPage shell={shell} instance={shell.instance} keys={items} />);
+    // The page that shows a secret must not be kept by any cache or the back/forward cache.
+    if (created) c.header("Cache-Control", "no-store");
+    return c.html(<KeysPage shell={shell} instance={shell.instance} keys={items} created={created} />);
   });
 
   app.post(BASE, async (c) => {
@@ -26,10 +51,8 @@ export function keyRoutes(options: ConsoleOptions) {
     const name = ((await readForm(c)).name ?? "").trim();
     try {
       const created = await shell.herald.createBindingKey(shell.instance.id, name);
-      const { items } = await shell.herald.listBindingKeys(shell.instance.id);
-      // Not a redirect: the secret exists only in this answer, which no cache may keep.
-      c.header("Cache-Control", "no-store");
-      return c.html(<KeysPage shell={shell} instance={shell.instance} keys={items} created={created} />, 201);
+      holdForOneView(c, created, held(shell.instance.id));
+      return c.redirect(`/console/i/${shell.instance.id}/keys`, 303);
     } catch (error) {
       const problem = problemFromError(error);
       const { items } = await shell.herald.listBindingKeys(shell.instance.id);

@@ -1,6 +1,8 @@
 // Billing, when Stripe is configured: the plan, the trial's days left, upgrade (Checkout) and manage (Portal).
+
+import { billingSituation } from "../billing-state.ts";
 import type { Billing, BillingPlan, Shell } from "../context.ts";
-import { daysUntil, formatDate, formatNumber } from "../format.ts";
+import { formatNumber } from "../format.ts";
 import { Badge, CsrfField, PageHeader, type Tone } from "./components.tsx";
 import { Icon } from "./icons.tsx";
 import { AppShell } from "./layout.tsx";
@@ -34,39 +36,40 @@ export function BillingPage({ shell, billing, now }: { shell: Shell; billing: Bi
     label: billing.subscriptionStatus,
     tone: "neutral" as const,
   };
-  const trialDays =
-    billing.subscriptionStatus === "trialing" && billing.trialEndsAt
-      ? daysUntil(billing.trialEndsAt, now)
-      : null;
+  const situation = billingSituation(billing, now);
+  const warn =
+    situation.kind === "past_due" ||
+    situation.kind === "ended" ||
+    situation.kind === "trial_ended" ||
+    (situation.kind === "trial" && situation.ending);
   return (
     <AppShell shell={shell} section="billing" title="Billing">
-      <PageHeader title="Billing" lead="Your plan and subscription, paid through Stripe." />
-      {billing.paymentFailedAt ? (
-        <div class="callout callout-warning" role="note">
-          <Icon name="alert" />
-          <p>
-            The last payment failed on {formatDate(billing.paymentFailedAt)}. Update your payment method under{" "}
-            <strong>Manage billing</strong> to keep sending.
-          </p>
-        </div>
-      ) : null}
+      <PageHeader
+        title="Billing"
+        lead={
+          billing.enabled ? "Your plan and subscription, paid through Stripe." : "Your plan and its limits."
+        }
+      />
       <section class="card" aria-labelledby="plan-title">
         <div class="card-head">
           <h2 id="plan-title">
             Your plan: <span class="plan-name">{billing.planDetails.displayName}</span>
           </h2>
-          <Badge tone={status.tone}>{status.label}</Badge>
+          {billing.enabled ? <Badge tone={status.tone}>{status.label}</Badge> : null}
         </div>
         <PlanFacts plan={billing.planDetails} />
-        {trialDays !== null && billing.trialEndsAt ? (
-          <p class="trial-note" data-trial-days={trialDays}>
-            <strong>{trialDays === 1 ? "1 day" : `${trialDays} days`}</strong> left in your trial (it ends on{" "}
-            {formatDate(billing.trialEndsAt)}). Choose a plan below to keep sending after that.
+        <div
+          class={warn ? "callout callout-warning" : "callout"}
+          role="note"
+          data-billing-state={situation.kind}
+          data-trial-days={situation.kind === "trial" ? situation.daysLeft : undefined}
+        >
+          <Icon name={warn ? "alert" : "info"} />
+          <p>
+            <strong>{situation.headline}</strong>
+            {"next" in situation ? ` ${situation.next}` : null}
           </p>
-        ) : null}
-        {billing.currentPeriodEnd && billing.subscriptionStatus === "active" ? (
-          <p class="muted">Renews on {formatDate(billing.currentPeriodEnd)}.</p>
-        ) : null}
+        </div>
         {billing.hasBillingAccount ? (
           <form method="post" action="/console/billing/portal" class="form-actions">
             <CsrfField token={shell.csrf} />
@@ -78,11 +81,9 @@ export function BillingPage({ shell, billing, now }: { shell: Shell; billing: Bi
           </form>
         ) : null}
       </section>
-      <section class="card" aria-labelledby="plans-title">
-        <h2 id="plans-title">Plans</h2>
-        {billing.plans.length === 0 ? (
-          <p class="muted">No plans are on sale right now; your operator assigns plans.</p>
-        ) : (
+      {billing.enabled && billing.plans.length > 0 ? (
+        <section class="card" aria-labelledby="plans-title">
+          <h2 id="plans-title">Plans</h2>
           <ul class="plan-list">
             {billing.plans.map((plan) => (
               <li class="plan-option">
@@ -104,8 +105,8 @@ export function BillingPage({ shell, billing, now }: { shell: Shell; billing: Bi
               </li>
             ))}
           </ul>
-        )}
-      </section>
+        </section>
+      ) : null}
     </AppShell>
   );
 }

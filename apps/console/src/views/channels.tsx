@@ -63,20 +63,21 @@ function ChannelTable({
   return (
     <>
       <div class="table-wrap">
-        <table class="table responsive-table">
+        <table class="table responsive-table channels-table">
           <caption class="visually-hidden">Channels of {instance.name}</caption>
           <thead>
             <tr>
-              <th scope="col">Channel Name</th>
+              <th scope="col">Channel</th>
               <th scope="col">Description</th>
-              <th scope="col">Active</th>
-              <th scope="col" class="num">
-                Active workflows
-              </th>
-              <th scope="col" class="num">
-                Alerts posted <span class="th-note">(last 24 hours)</span>
-              </th>
               <th scope="col">State</th>
+              <th scope="col" class="num">
+                <abbr title="Messages Teams accepted in the last 24 hours">Posted (24 h)</abbr>
+              </th>
+              <th scope="col" class="num">
+                <abbr title="Distinct senders (the source of sendMessage) in the last 30 days">
+                  Senders (30 d)
+                </abbr>
+              </th>
               <th scope="col">
                 <span class="visually-hidden">Actions</span>
               </th>
@@ -90,18 +91,24 @@ function ChannelTable({
         </table>
       </div>
       <p class="table-note">
-        <strong>Active workflows</strong>: distinct senders (the <code>source</code> of sendMessage) seen in
-        the last 30 days. <strong>Alerts posted</strong>: messages Teams accepted in the last 24 hours;
-        Microsoft limits each legacy connector to 100 an hour.
+        <strong>Posted (24 h)</strong>: messages Teams accepted in the last 24 hours; Microsoft limits each
+        legacy connector to 100 an hour. <strong>Senders (30 d)</strong>: distinct senders (the{" "}
+        <code>source</code> of sendMessage, such as a workflow or microflow) seen in the last 30 days.
       </p>
     </>
   );
 }
 
+/** A masked URL may break after a slash, never inside a word. */
+function MaskedUrl({ url }: { url: string }) {
+  const parts = url.split(/(?<=\/)/);
+  return <span class="mask">{parts.map((part, i) => (i === 0 ? part : [<wbr />, part]))}</span>;
+}
+
 function ChannelRow({ webhook: w, instance, csrf }: { webhook: Webhook; instance: Instance; csrf: string }) {
   return (
     <tr data-webhook-id={w.webhookId}>
-      <td data-label="Channel Name" class="cell-primary">
+      <td data-label="Channel" class="cell-primary">
         <div class="channel-name">{w.name}</div>
         <div class="channel-meta">
           <code class="webhook-id">{w.webhookId}</code>
@@ -113,33 +120,21 @@ function ChannelRow({ webhook: w, instance, csrf }: { webhook: Webhook; instance
           />
         </div>
         <div class="channel-meta muted">
-          {w.kind === "workflows" ? "Workflows" : "Legacy connector"} · <span class="mask">{w.url}</span>
+          <span class="nowrap">{w.kind === "workflows" ? "Workflows URL" : "Legacy connector URL"}</span>
+          <MaskedUrl url={w.url} />
         </div>
       </td>
       <td data-label="Description" class={w.description ? "cell-description" : "cell-description muted"}>
         {w.description || "—"}
       </td>
-      <td data-label="Active">
-        {w.active ? (
-          <span class="tick">
-            <Icon name="check" />
-            <span class="visually-hidden">Yes</span>
-          </span>
-        ) : (
-          <span class="muted">
-            <span aria-hidden="true">—</span>
-            <span class="visually-hidden">No</span>
-          </span>
-        )}
-      </td>
-      <td data-label="Active workflows" class="num">
-        {formatNumber(w.activeWorkflows ?? 0)}
-      </td>
-      <td data-label="Alerts posted (last 24 hours)" class="num" data-alerts-posted="">
-        {formatNumber(w.alertsPosted24h ?? 0)}
-      </td>
       <td data-label="State" data-state={w.state} class="cell-state">
         <ChannelState webhook={w} />
+      </td>
+      <td data-label="Posted (24 h)" class="num" data-alerts-posted="">
+        {formatNumber(w.alertsPosted24h ?? 0)}
+      </td>
+      <td data-label="Senders (30 d)" class="num" data-senders="">
+        {formatNumber(w.activeWorkflows ?? 0)}
       </td>
       <td class="cell-actions">
         <ChannelMenu webhook={w} instance={instance} csrf={csrf} />
@@ -173,17 +168,29 @@ export function ChannelState({ webhook: w }: { webhook: Webhook }) {
   }
 }
 
+/**
+ * The row's actions in a popover: it sits in the browser's top layer, so no scrolling table or card
+ * can clip it, and it opens, closes (Escape, a click elsewhere) and takes focus without a script.
+ * console.js places it next to its button and adds arrow-key movement.
+ */
 function ChannelMenu({ webhook: w, instance, csrf }: { webhook: Webhook; instance: Instance; csrf: string }) {
   const base = `/console/i/${instance.id}/channels/${w.webhookId}`;
+  const menuId = `actions-${w.webhookId}`;
   return (
-    <details class="menu">
-      <summary class="btn btn-secondary btn-icon-sm" aria-label={`Actions for ${w.name}`} title="Actions">
+    <div class="menu">
+      <button
+        type="button"
+        class="btn btn-secondary btn-icon-sm menu-button"
+        popovertarget={menuId}
+        aria-label={`Actions for ${w.name}`}
+        title="Actions"
+      >
         <span class="menu-label" aria-hidden="true">
           Actions
         </span>
         <Icon name="more" />
-      </summary>
-      <div class="menu-list">
+      </button>
+      <div id={menuId} popover="auto" class="menu-list">
         <a class="menu-item" href={`${base}/edit`}>
           <Icon name="edit" />
           Edit
@@ -227,6 +234,6 @@ function ChannelMenu({ webhook: w, instance, csrf }: { webhook: Webhook; instanc
           </button>
         </ConfirmForm>
       </div>
-    </details>
+    </div>
   );
 }

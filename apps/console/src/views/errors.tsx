@@ -1,6 +1,7 @@
 // The Error Log tab: what Teams answered, to which channel, and what Herald did about it.
 import type { ErrorLogItem, Webhook } from "@herald/sdk";
 import type { Instance, Shell } from "../context.ts";
+import { type ErrorEvent, splitTimes, toEvents } from "../error-events.ts";
 import { Badge, EmptyState, LocalTime, type Tone } from "./components.tsx";
 import { AppShell } from "./layout.tsx";
 import { TeamsTabs } from "./teams-tabs.tsx";
@@ -94,14 +95,13 @@ export function ErrorsPage(p: ErrorsPageProps) {
               <tr>
                 <th scope="col">Time</th>
                 <th scope="col">Channel</th>
-                <th scope="col">Error</th>
-                <th scope="col">Teams' answer</th>
-                <th scope="col">Action taken</th>
+                <th scope="col">What happened</th>
+                <th scope="col">What Herald did</th>
               </tr>
             </thead>
             <tbody>
-              {p.items.map((e) => (
-                <ErrorRow item={e} channel={names.get(e.webhookId)} />
+              {toEvents(p.items).map((e) => (
+                <ErrorRow event={e} channel={names.get(e.item.webhookId)} instance={p.instance} />
               ))}
             </tbody>
           </table>
@@ -117,38 +117,65 @@ export function ErrorsPage(p: ErrorsPageProps) {
   );
 }
 
-function ErrorRow({ item: e, channel }: { item: ErrorLogItem; channel: string | undefined }) {
-  const kind = ERROR_KINDS.find((k) => k.value === e.classification);
+/** Text with its ISO times shown in the reader's time zone, like every other time on the page. */
+export function WithLocalTimes({ text }: { text: string }) {
+  return <>{splitTimes(text).map((part) => ("iso" in part ? <LocalTime iso={part.iso} /> : part.text))}</>;
+}
+
+/** Teams' words in quotes; the closing quote stays with the last word, never alone on a line. */
+export function Quote({ text }: { text: string }) {
+  const space = text.lastIndexOf(" ");
   return (
-    <tr data-classification={e.classification}>
+    <span class="teams-text">
+      “{space > 0 ? text.slice(0, space + 1) : ""}
+      <span class="nowrap">{space > 0 ? text.slice(space + 1) : text}”</span>
+    </span>
+  );
+}
+
+function ErrorRow({
+  event: e,
+  channel,
+  instance,
+}: {
+  event: ErrorEvent;
+  channel: string | undefined;
+  instance: Instance;
+}) {
+  const kind = ERROR_KINDS.find((k) => k.value === e.item.classification);
+  return (
+    <tr data-classification={e.item.classification} data-error-id={e.item.id}>
       <td data-label="Time" class="nowrap">
-        <LocalTime iso={e.at} />
+        <LocalTime iso={e.item.at} />
       </td>
       <td data-label="Channel">
         <div>
           {channel ?? <span class="muted">Deleted channel</span>}
           <div class="channel-meta">
-            <code class="webhook-id">{e.webhookId}</code>
+            <code class="webhook-id">{e.item.webhookId}</code>
           </div>
         </div>
       </td>
-      <td data-label="Error">
+      <td data-label="What happened" class="cell-event">
         <div>
-          <Badge tone={kind?.tone ?? "neutral"}>{e.kind}</Badge>
-          <div class="muted small">{kind?.label ?? e.classification}</div>
+          <Badge tone={kind?.tone ?? "neutral"}>{e.label}</Badge>
+          <p class="event-headline">{e.headline}</p>
+          {e.answer ? <p class="event-answer">Teams answered {e.answer}</p> : null}
+          {e.quote ? <Quote text={e.quote} /> : null}
         </div>
       </td>
-      <td data-label="Teams' answer">
+      <td data-label="What Herald did" class="cell-event">
         <div>
-          {e.httpStatus === null ? null : <span class="http-status">HTTP {e.httpStatus}</span>}
-          {e.teamsText ? (
-            <q class="teams-text">{e.teamsText}</q>
-          ) : e.httpStatus === null ? (
-            <span class="muted">—</span>
+          <p class="event-action">
+            <WithLocalTimes text={e.action} />
+          </p>
+          {e.item.messageId ? (
+            <a href={`/console/i/${instance.id}/messages/${e.item.messageId}`} class="event-link">
+              View the message
+            </a>
           ) : null}
         </div>
       </td>
-      <td data-label="Action taken">{e.action}</td>
     </tr>
   );
 }

@@ -3,7 +3,9 @@ import type { Usage, UsagePeriod } from "@herald/sdk";
 import { assetUrl } from "../assets.ts";
 import type { Instance, Shell } from "../context.ts";
 import { daysUntil, formatDate, formatMonth, formatNumber } from "../format.ts";
+import { quotaBurn } from "../usage-series.ts";
 import { PageHeader } from "./components.tsx";
+import { Icon } from "./icons.tsx";
 import { AppShell } from "./layout.tsx";
 
 export interface DailyPoint {
@@ -19,9 +21,14 @@ export interface UsagePageProps {
   /** The tenant's quotas: always the whole account, whatever the instance filter. */
   quota: Usage["quota"];
   daily: DailyPoint[];
+  /** This month's messages per channel, busiest first. */
+  channels: NonNullable<Usage["webhooks"]>;
   filter: Instance | undefined;
   now: Date;
 }
+
+/** How many channels each "top" list shows. */
+const TOP = 5;
 
 export function UsagePage(p: UsagePageProps) {
   const chartData = {
@@ -32,6 +39,8 @@ export function UsagePage(p: UsagePageProps) {
   };
   const sent30 = chartData.sent.reduce((a, b) => a + b, 0);
   const failed30 = chartData.failed.reduce((a, b) => a + b, 0);
+  const query = p.filter ? `?instance=${encodeURIComponent(p.filter.id)}` : "";
+  const trialing = p.quota.subscriptionStatus === "trialing";
   return (
     <AppShell
       shell={p.shell}
@@ -48,7 +57,19 @@ export function UsagePage(p: UsagePageProps) {
       <PageHeader
         title="Usage"
         lead="Messages Herald delivered to Teams for you, and how much of your plan they used."
-        actions={<InstanceFilter shell={p.shell} filter={p.filter} />}
+        actions={
+          <>
+            <InstanceFilter shell={p.shell} filter={p.filter} />
+            <a class="btn btn-secondary btn-sm" href={`/console/usage/daily.csv${query}`} download="">
+              <Icon name="download" />
+              <span>Daily CSV</span>
+            </a>
+            <a class="btn btn-secondary btn-sm" href={`/console/usage/channels.csv${query}`} download="">
+              <Icon name="download" />
+              <span>Channels CSV</span>
+            </a>
+          </>
+        }
       />
       <section class="period-grid" aria-label="Usage by period">
         <PeriodCard
@@ -62,14 +83,18 @@ export function UsagePage(p: UsagePageProps) {
           title="Last Month"
           note={formatMonth(p.usage.lastMonth.from)}
           period={p.usage.lastMonth}
-          last
         />
-        <PeriodCard id="total" title="Total" note="Since you subscribed" period={p.usage.total} />
+        <PeriodCard
+          id="total"
+          title="Total"
+          note={trialing ? "Since your trial began" : "Since you signed up"}
+          period={p.usage.total}
+        />
       </section>
       <section class="card" aria-labelledby="daily-title">
         <div class="card-head">
           <h2 id="daily-title">Messages per day</h2>
-          <p class="muted small">Last 30 days (UTC){p.filter ? ` · ${p.filter.name}` : ""}</p>
+          <p class="muted small">Last 30 days, ending today (UTC){p.filter ? ` · ${p.filter.name}` : ""}</p>
         </div>
         <div
           id="usage-chart"
@@ -114,6 +139,7 @@ export function UsagePage(p: UsagePageProps) {
           </div>
         </details>
       </section>
+      <TopChannels channels={p.channels} filter={p.filter} />
       <Quotas quota={p.quota} now={p.now} />
     </AppShell>
   );
@@ -140,7 +166,87 @@ function InstanceFilter({ shell, filter }: { shell: Shell; filter: Instance | un
   );
 }
 
-function PeriodCard(p: { id: string; title: string; note: string; period: UsagePeriod; last?: boolean }) {
+function ChannelList(p: {
+  id: string;
+  title: string;
+  rows: NonNullable<Usage["webhooks"]>;
+  value: (row: NonNullable<Usage["webhooks"]>[number]) => number;
+  unit: string;
+  empty: string;
+}) {
+  return (
+    <div class="top-list" data-top={p.id}>
+      <h3 id={`${p.id}-title`}>{p.title}</h3>
+      {p.rows.length === 0 ? (
+        <p class="muted small">{p.empty}</p>
+      ) : (
+        <table class="table compact" aria-labelledby={`${p.id}-title`}>
+          <thead>
+            <tr>
+              <th scope="col">Channel</th>
+              <th scope="col" class="num">
+                {p.unit}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.rows.map((row) => (
+              <tr data-webhook-id={row.webhookId}>
+                <td>
+                  {row.name}
+                  {row.deleted ? <span class="muted"> (deleted)</span> : null}
+                </td>
+                <td class="num">{formatNumber(p.value(row))}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+function TopChannels({
+  channels,
+  filter,
+}: {
+  channels: NonNullable<Usage["webhooks"]>;
+  filter: Instance | undefined;
+}) {
+  const bySent = channels.filter((c) => c.messagesSent > 0).slice(0, TOP);
+  const byFailed = channels
+    .filter((c) => c.messagesFailed > 0)
+    .sort((a, b) => b.messagesFailed - a.messagesFailed)
+    .slice(0, TOP);
+  return (
+    <section class="card" aria-labelledby="channels-title">
+      <div class="card-head">
+        <h2 id="channels-title">Channels this month</h2>
+        <p class="muted small">{filter ? filter.name : "All instances"}</p>
+      </div>
+      <div class="top-grid">
+        <ChannelList
+          id="top-sent"
+          title="Most messages"
+          rows={bySent}
+          value={(c) => c.messagesSent}
+          unit="Sent"
+          empty="No messages sent this month."
+        />
+        <ChannelList
+          id="top-failed"
+          title="Most failures"
+          rows={byFailed}
+          value={(c) => c.messagesFailed}
+          unit="Failed"
+          empty="No failed messages this month."
+        />
+      </div>
+    </section>
+  );
+}
+
+function PeriodCard(p: { id: string; title: string; note: string; period: UsagePeriod }) {
   return (
     <article class="card period" aria-labelledby={`${p.id}-title`} data-period={p.id}>
       <h2 id={`${p.id}-title`}>{p.title}</h2>
@@ -159,8 +265,8 @@ function PeriodCard(p: { id: string; title: string; note: string; period: UsageP
           <dd>{formatNumber(p.period.messagesThrottled)}</dd>
         </div>
         <div>
-          <dt>{p.last ? "Webhooks added" : "Webhooks"}</dt>
-          <dd>{formatNumber(p.last ? p.period.webhooksAdded : p.period.webhooks)}</dd>
+          <dt>Webhooks added</dt>
+          <dd>{formatNumber(p.period.webhooksAdded)}</dd>
         </div>
       </dl>
     </article>
@@ -196,6 +302,12 @@ function Quotas({ quota, now }: { quota: Usage["quota"]; now: Date }) {
           quota.messagesThisMonth.billOverage ? " Messages past the limit are billed as overage." : ""
         }`}
       />
+      <Burn
+        used={quota.messagesThisMonth.used}
+        limit={quota.messagesThisMonth.limit}
+        billOverage={quota.messagesThisMonth.billOverage}
+        now={now}
+      />
     </section>
   );
 }
@@ -230,5 +342,26 @@ function QuotaBar(p: { id: string; label: string; used: number; limit: number | 
       )}
       <p class="hint">{p.note}</p>
     </div>
+  );
+}
+
+function Burn(p: { used: number; limit: number | null; billOverage: boolean; now: Date }) {
+  const burn = quotaBurn(p.used, p.limit, p.now);
+  const share = p.limit ? ` (${Math.round((burn.projected / p.limit) * 100)}% of the limit)` : "";
+  const over = burn.runsOutAt !== null;
+  return (
+    <p class={over ? "burn burn-over" : "burn"} data-burn="" data-projected={burn.projected}>
+      {over ? <Icon name="alert" /> : <Icon name="chart" />}
+      <span>
+        At this month's pace: about <strong>{formatNumber(burn.projected)}</strong> messages by{" "}
+        {formatDate(burn.monthEnd.toISOString())}
+        {share}.
+        {burn.runsOutAt
+          ? p.billOverage
+            ? ` The limit is passed around ${formatDate(burn.runsOutAt.toISOString())}; messages after that are billed as overage.`
+            : ` The limit is reached around ${formatDate(burn.runsOutAt.toISOString())}; after that sendMessage is refused with quota_exhausted.`
+          : ""}
+      </span>
+    </p>
   );
 }

@@ -41,6 +41,7 @@ export async function listErrorLog(
     tenantId: string;
     webhookId?: string | undefined;
     instanceId?: string | undefined;
+    messageId?: string | undefined;
     classification?: string | undefined;
     before?: string | undefined;
     limit: number;
@@ -52,6 +53,7 @@ export async function listErrorLog(
     WHERE tenant_id = ${params.tenantId}
       AND ${params.webhookId ? sql`webhook_id = ${params.webhookId}` : sql`true`}
       AND ${params.instanceId ? sql`instance_id = ${params.instanceId}` : sql`true`}
+      AND ${params.messageId ? sql`message_id = ${params.messageId}` : sql`true`}
       AND ${params.classification ? sql`classification = ${params.classification}` : sql`true`}
       AND ${
         params.before

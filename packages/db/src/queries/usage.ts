@@ -1,3 +1,4 @@
+import { CONNECTION_TEST_SOURCE } from "@herald/core";
 import type { Queryable } from "../client.ts";
 
 export type UsageCounter =
@@ -170,4 +171,37 @@ export async function returnMonthlyMessages(
 ) {
   await sql`UPDATE usage_monthly SET messages = GREATEST(0, messages - ${params.amount})
             WHERE tenant_id = ${params.tenantId} AND month = ${params.month}::date`;
+}
+
+export interface WebhookUsage {
+  webhookId: string;
+  name: string;
+  deleted: boolean;
+  messagesSent: number;
+  messagesFailed: number;
+  messagesQueued: number;
+}
+
+/**
+ * Messages per webhook over a period, busiest first. Unlike the totals this reads the messages
+ * themselves (bounded by the tenant's creation-time index and the period); connection tests are
+ * not usage and are left out.
+ */
+export async function usageByWebhook(
+  sql: Queryable,
+  params: { tenantId: string; instanceId?: string | undefined; from: string; to: string; limit: number },
+): Promise<WebhookUsage[]> {
+  return sql<WebhookUsage[]>`
+    SELECT m.webhook_id, w.name, w.deleted_at IS NOT NULL AS deleted,
+           count(*) FILTER (WHERE m.status = 'delivered')::int AS messages_sent,
+           count(*) FILTER (WHERE m.status = 'failed')::int AS messages_failed,
+           count(*) FILTER (WHERE m.status = 'queued')::int AS messages_queued
+    FROM messages m JOIN webhooks w ON w.id = m.webhook_id
+    WHERE m.tenant_id = ${params.tenantId}
+      AND ${params.instanceId ? sql`m.instance_id = ${params.instanceId}` : sql`true`}
+      AND m.created_at >= ${params.from}::date AND m.created_at < ${params.to}::date
+      AND m.source IS DISTINCT FROM ${CONNECTION_TEST_SOURCE}
+    GROUP BY m.webhook_id, w.name, w.deleted_at
+    ORDER BY messages_sent DESC, messages_failed DESC, m.webhook_id
+    LIMIT ${params.limit}`;
 }

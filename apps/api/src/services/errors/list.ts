@@ -22,6 +22,7 @@ export async function listErrors({
     before?: string | undefined;
     classification?: string | undefined;
     webhookId?: string | undefined;
+    messageId?: string | undefined;
   };
 }): Promise<ErrorLogPage> {
   if ("webhookId" in scope) await requireWebhook(ctx, tenantId, scope.webhookId);
@@ -30,6 +31,7 @@ export async function listErrors({
     tenantId,
     ...scope,
     webhookId: "webhookId" in scope ? scope.webhookId : page.webhookId,
+    messageId: page.messageId,
     classification: page.classification,
     before: page.before,
     limit: page.limit,

@@ -5,11 +5,15 @@ import {
   getTenant,
   sumUsage,
   type UsageTotals,
+  usageByWebhook,
   webhookCounts,
 } from "@herald/db";
 import { type AppContext, utcDay, utcMonth } from "../../context.ts";
 import { found } from "../../errors.ts";
 import { requireInstance } from "../instances/index.ts";
+
+/** The breakdown lists the busiest webhooks of the month, not every one an account ever had. */
+const WEBHOOK_BREAKDOWN_LIMIT = 100;
 
 function period(totals: UsageTotals, webhooks: { registered: number; active: number }) {
   return {
@@ -30,11 +34,13 @@ export async function getUsage({
   tenantId,
   instanceId,
   series,
+  breakdown,
 }: {
   ctx: AppContext;
   tenantId: string;
   instanceId?: string | undefined;
   series?: "daily" | undefined;
+  breakdown?: "webhooks" | undefined;
 }) {
   if (instanceId) await requireInstance(ctx, tenantId, instanceId);
   const now = ctx.clock.now();
@@ -43,7 +49,7 @@ export async function getUsage({
   const lastMonth = utcMonth(lastMonthDate);
   const nextMonth = utcMonth(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)));
   const scope = { tenantId, instanceId };
-  const [tenant, current, previous, total, webhooks, accountWebhooks, monthCounter, daily] =
+  const [tenant, current, previous, total, webhooks, accountWebhooks, monthCounter, daily, byWebhook] =
     await Promise.all([
       getTenant(ctx.sql, { tenantId }),
       sumUsage(ctx.sql, { ...scope, from: thisMonth, to: nextMonth }),
@@ -58,6 +64,14 @@ export async function getUsage({
             ...scope,
             from: utcDay(new Date(now.getTime() - 29 * 86_400_000)),
             to: utcDay(new Date(now.getTime() + 86_400_000)),
+          })
+        : Promise.resolve(undefined),
+      breakdown === "webhooks"
+        ? usageByWebhook(ctx.sql, {
+            ...scope,
+            from: thisMonth,
+            to: nextMonth,
+            limit: WEBHOOK_BREAKDOWN_LIMIT,
           })
         : Promise.resolve(undefined),
     ]);
@@ -82,5 +96,6 @@ export async function getUsage({
       subscriptionStatus: tenant?.subscriptionStatus ?? "unknown",
     },
     ...(daily ? { series: daily } : {}),
+    ...(byWebhook ? { webhooks: byWebhook } : {}),
   };
 }
