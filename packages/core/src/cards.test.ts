@@ -6,6 +6,7 @@ import {
   ADAPTIVE_CARD_SCHEMA,
   ADAPTIVE_CONTENT_TYPE,
   buildTeamsPayload,
+  convertMessageCard,
   detectCardType,
   MAX_PAYLOAD_BYTES,
   messageCardToAdaptiveCard,
@@ -65,6 +66,24 @@ const SEED_MESSAGE_CARD = {
       "@type": "ActionCard",
       name: "Set due date",
       inputs: [{ "@type": "DateInput", id: "dueDate", title: "Enter a due date for this task" }],
+      actions: [{ "@type": "HttpPOST", name: "Save", target: "http://..." }],
+    },
+    {
+      "@type": "ActionCard",
+      name: "Change status",
+      inputs: [
+        {
+          "@type": "MultichoiceInput",
+          id: "list",
+          title: "Select a status",
+          isMultiSelect: "false",
+          choices: [
+            { display: "In Progress", value: "1" },
+            { display: "Active", value: "2" },
+            { display: "Closed", value: "3" },
+          ],
+        },
+      ],
       actions: [{ "@type": "HttpPOST", name: "Save", target: "http://..." }],
     },
   ],
@@ -337,32 +356,55 @@ describe("buildTeamsPayload: refusals", () => {
 });
 
 describe("messageCardToAdaptiveCard", () => {
-  it("converts Microsoft's example into a valid Adaptive Card 1.4", () => {
-    const card = messageCardToAdaptiveCard(SEED_MESSAGE_CARD);
+  it("converts Microsoft's example into a valid Adaptive Card 1.4: one title, its image, each lost action named", () => {
+    const { card, warnings } = convertMessageCard(SEED_MESSAGE_CARD);
     expect(card).toEqual({
       $schema: ADAPTIVE_CARD_SCHEMA,
       type: "AdaptiveCard",
       version: "1.4",
       body: [
         {
-          type: "TextBlock",
-          text: "Larry Bryant created a new task",
-          wrap: true,
-          weight: "Bolder",
-          size: "Medium",
-        },
-        {
           type: "Container",
           spacing: "Medium",
-          separator: true,
           items: [
             {
-              type: "TextBlock",
-              text: "![TestImage](https://47a92947.ngrok.io/Content/Images/default.png)Larry Bryant created a new task",
-              wrap: true,
-              weight: "Bolder",
+              type: "ColumnSet",
+              columns: [
+                {
+                  type: "Column",
+                  width: "auto",
+                  items: [
+                    {
+                      type: "Image",
+                      url: "https://teamsnodesample.azurewebsites.net/static/img/image5.png",
+                      altText: "",
+                      size: "Small",
+                      style: "Person",
+                    },
+                  ],
+                },
+                {
+                  type: "Column",
+                  width: "stretch",
+                  verticalContentAlignment: "Center",
+                  items: [
+                    {
+                      type: "TextBlock",
+                      text: "Larry Bryant created a new task",
+                      wrap: true,
+                      weight: "Bolder",
+                    },
+                    {
+                      type: "TextBlock",
+                      text: "On Project Tango",
+                      wrap: true,
+                      isSubtle: true,
+                      spacing: "None",
+                    },
+                  ],
+                },
+              ],
             },
-            { type: "TextBlock", text: "On Project Tango", wrap: true, isSubtle: true, spacing: "None" },
             {
               type: "FactSet",
               facts: [
@@ -377,6 +419,43 @@ describe("messageCardToAdaptiveCard", () => {
       msteams: { width: "Full" },
     });
     expect(adaptiveCardProblems(card)).toEqual([]);
+    // The title appears once: the summary repeats the activity title, so it is not a heading too.
+    expect(JSON.stringify(card).match(/Larry Bryant created a new task/g)).toHaveLength(1);
+    expect(warnings.filter((w) => w.code === "action_dropped").map((w) => w.message)).toEqual([
+      'The action "Add a comment" (an ActionCard with a text input) was left out: a card posted through Workflows cannot post back to your service; send a link (OpenUri) instead.',
+      'The action "Set due date" (an ActionCard with a date input) was left out: a card posted through Workflows cannot post back to your service; send a link (OpenUri) instead.',
+      'The action "Change status" (an ActionCard with a choice list) was left out: a card posted through Workflows cannot post back to your service; send a link (OpenUri) instead.',
+    ]);
+    expect(warnings.filter((w) => w.code === "image_dropped").map((w) => w.message)).toEqual([
+      "The image https://47a92947.ngrok.io/Content/Images/default.png inside the activityTitle of section 1 was left out: Adaptive Card text cannot show images.",
+    ]);
+  });
+
+  it("reports the lost actions in the payload result, and refuses them when asked to be strict", () => {
+    const lenient = ok(buildTeamsPayload("workflows", { card: SEED_MESSAGE_CARD }));
+    expect((lenient.warnings ?? []).filter((w) => w.code === "action_dropped")).toHaveLength(3);
+    const strict = buildTeamsPayload("workflows", { card: SEED_MESSAGE_CARD }, { strict: true });
+    expect(strict).toMatchObject({ ok: false, code: "card_not_convertible" });
+    if (!strict.ok) expect(strict.message).toContain('The action "Add a comment"');
+    // Legacy connectors take the MessageCard as it is: nothing is lost, strict or not.
+    expect(ok(buildTeamsPayload("legacy", { card: SEED_MESSAGE_CARD }, { strict: true })).warnings).toEqual(
+      [],
+    );
+    const links = {
+      title: "t",
+      potentialAction: [
+        { "@type": "OpenUri", name: "o", targets: [{ os: "default", uri: "https://x.example.com" }] },
+      ],
+    };
+    expect(ok(buildTeamsPayload("workflows", { card: links }, { strict: true })).warnings).toEqual([]);
+  });
+
+  it("keeps a heading that says something the first section does not", () => {
+    const card = messageCardToAdaptiveCard({ summary: "Deploy", sections: [{ activityTitle: "Build 12" }] });
+    expect(card.body).toMatchObject([
+      { type: "TextBlock", text: "Deploy", weight: "Bolder" },
+      { type: "Container" },
+    ]);
   });
 
   it("keeps links, drops posts back, and validates", () => {

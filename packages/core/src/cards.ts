@@ -2,19 +2,25 @@
 import {
   ADAPTIVE_CARD_SCHEMA,
   ADAPTIVE_CARD_VERSION,
-  messageCardToAdaptiveCard,
+  type CardWarning,
+  convertMessageCard,
   textBlock,
   textToAdaptiveCard,
 } from "./card-convert.ts";
+import { htmlToMarkdown } from "./html-text.ts";
 import { isJsonObject, type JsonObject, nonBlankString, utf8Length } from "./json.ts";
 import type { UrlKind } from "./url.ts";
 
 export {
   ADAPTIVE_CARD_SCHEMA,
   ADAPTIVE_CARD_VERSION,
+  type CardWarning,
+  type Conversion,
+  convertMessageCard,
   messageCardToAdaptiveCard,
   textToAdaptiveCard,
 } from "./card-convert.ts";
+export { htmlToMarkdown, looksLikeHtml } from "./html-text.ts";
 
 /** A person (UPN or Entra object id) to @mention in the message. */
 export interface Mention {
@@ -26,16 +32,26 @@ export type MessageInput = {
   card?: Record<string, unknown> | undefined;
   mentions?: readonly Mention[] | undefined;
 };
+export interface PayloadOptions {
+  /** Refuse a card that would lose something in conversion instead of sending what can be carried. */
+  strict?: boolean | undefined;
+}
 export type PayloadResult =
   | {
       ok: true;
       payload: Record<string, unknown>;
       body: string;
       bytes: number;
+      /** What a conversion could not carry (a MessageCard's post-back actions); absent: nothing. */
+      warnings?: CardWarning[];
       /** Legacy connectors cannot mention: the names were sent as plain text. */
       mentionsAsText?: boolean;
     }
-  | { ok: false; code: "invalid_card" | "invalid_mentions" | "payload_too_large"; message: string };
+  | {
+      ok: false;
+      code: "invalid_card" | "invalid_mentions" | "card_not_convertible" | "payload_too_large";
+      message: string;
+    };
 
 /** Teams renders at most 20 mentions in one message. */
 export const MAX_MENTIONS = 20;
@@ -57,7 +73,7 @@ export function detectCardType(card: Record<string, unknown>): CardType | null {
   return null;
 }
 
-type Built = { ok: true; payload: JsonObject } | { ok: false; message: string };
+type Built = { ok: true; payload: JsonObject; warnings?: CardWarning[] } | { ok: false; message: string };
 
 function invalid(message: string): PayloadResult {
   return { ok: false, code: "invalid_card", message };
@@ -101,7 +117,7 @@ function normaliseAdaptiveCard(card: JsonObject, text: string | undefined): Buil
       ...card,
       type: "AdaptiveCard",
       version,
-      body: text === undefined ? body : [textBlock(text), ...body],
+      body: text === undefined ? body : [textBlock(htmlToMarkdown(text)), ...body],
     },
   };
 }
@@ -154,7 +170,7 @@ function legacyMessageCard(card: JsonObject, text: string | undefined): Built {
 }
 
 function workflowsMessageCard(card: JsonObject, text: string | undefined): Built {
-  const adaptive = messageCardToAdaptiveCard(card, text);
+  const { card: adaptive, warnings } = convertMessageCard(card, text);
   const empty =
     Array.isArray(adaptive.body) && adaptive.body.length === 0 && !Array.isArray(adaptive.actions);
   if (empty) {
@@ -163,7 +179,7 @@ function workflowsMessageCard(card: JsonObject, text: string | undefined): Built
       message: "The MessageCard has nothing an Adaptive Card can show (no title, text, sections or links).",
     };
   }
-  return { ok: true, payload: asMessage([adaptive]) };
+  return { ok: true, payload: asMessage([adaptive]), warnings };
 }
 
 export function atTag(name: string): string {
@@ -231,7 +247,7 @@ function build(kind: UrlKind, input: MessageInput): Built {
   // With a card and no text, the tags go in a line of their own (withMentionEntities adds it).
   const tagged = text === undefined && input.card !== undefined ? undefined : textWithTags(text, mentions);
   const built = buildPlain(kind, { ...input, text: tagged });
-  return built.ok ? { ok: true, payload: withMentionEntities(built.payload, mentions) } : built;
+  return built.ok ? { ...built, payload: withMentionEntities(built.payload, mentions) } : built;
 }
 
 function buildPlain(kind: UrlKind, input: MessageInput): Built {
@@ -262,13 +278,32 @@ function buildPlain(kind: UrlKind, input: MessageInput): Built {
   }
 }
 
-/** The body to POST to a webhook of `kind`, checked against the size Teams accepts. */
-export function buildTeamsPayload(kind: UrlKind, input: MessageInput): PayloadResult {
+/**
+ * The body to POST to a webhook of `kind`, checked against the size Teams accepts, with what a
+ * conversion left out. With `strict`, a conversion that leaves anything out is refused instead.
+ */
+export function buildTeamsPayload(
+  kind: UrlKind,
+  input: MessageInput,
+  options: PayloadOptions = {},
+): PayloadResult {
   const mentions = input.mentions ?? [];
   const problem = mentionsProblem(mentions);
   if (problem !== null) return { ok: false, code: "invalid_mentions", message: problem };
   const built = build(kind, input);
   if (!built.ok) return invalid(built.message);
+  const warnings = built.warnings ?? [];
+  if (options.strict && warnings.length > 0) {
+    return {
+      ok: false,
+      code: "card_not_convertible",
+      message: `The MessageCard cannot be sent to this Workflows webhook without losing part of it: ${warnings
+        .map((w) => w.message)
+        .join(
+          " ",
+        )} Send an Adaptive Card instead, or send without strict conversion to post what can be carried.`,
+    };
+  }
   let body: string;
   try {
     body = JSON.stringify(built.payload);
@@ -288,6 +323,7 @@ export function buildTeamsPayload(kind: UrlKind, input: MessageInput): PayloadRe
     payload: built.payload,
     body,
     bytes,
+    warnings,
     mentionsAsText: kind === "legacy" && mentions.length > 0,
   };
 }
