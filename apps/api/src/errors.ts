@@ -5,6 +5,7 @@ import { z } from "@hono/zod-openapi";
 export const ErrorCode = z.enum([
   "invalid_request",
   "payload_too_large",
+  "card_not_convertible",
   "unauthorized",
   "invalid_credentials",
   "license_invalid",
@@ -28,6 +29,7 @@ export type ErrorCode = z.infer<typeof ErrorCode>;
 export const statusForCode: Record<ErrorCode, 400 | 401 | 404 | 409 | 413 | 429 | 500 | 502 | 503> = {
   invalid_request: 400,
   payload_too_large: 413,
+  card_not_convertible: 400,
   unauthorized: 401,
   invalid_credentials: 401,
   license_invalid: 401,

@@ -6,6 +6,8 @@ export interface SendMessageResponse {
   Message: string;
   messageId: string | null;
   status: "delivered" | "queued" | "failed" | "rejected";
+  /** What converting the card for the webhook left out, one entry each. */
+  warnings?: Array<{ code: "action_dropped" | "image_dropped"; message: string }>;
   error?: ApiErrorBody["error"];
 }
 
@@ -50,6 +52,8 @@ export interface SendMessageOptions {
   wait?: number;
   /** People to @mention (at most 20): a UPN or Entra object id, and the name shown. */
   mentions?: { id: string; name: string }[];
+  /** Refuse a MessageCard that cannot be converted without loss (400 card_not_convertible). */
+  strictConversion?: boolean;
 }
 
 export interface Webhook {
@@ -235,6 +239,7 @@ export class Herald {
       idempotencyKey,
       source: options.source,
       mentions: options.mentions,
+      strictConversion: options.strictConversion,
     };
     const query = options.wait === undefined ? "" : `?wait=${options.wait}`;
     const retries = this.options.retries ?? 2;

@@ -21,6 +21,13 @@ const explanations: Record<ErrorCode, Explanation> = {
     action: "Shorten the text or the card.",
     retry: false,
   },
+  card_not_convertible: {
+    meaning:
+      "strictConversion was asked for, and the MessageCard would lose part of itself as an Adaptive Card for this Workflows webhook (post-back actions, images in text); the message names each part.",
+    action:
+      "Send an Adaptive Card (version 1.4 at most) instead, replace the actions with links (OpenUri), or send without strictConversion to post what can be carried.",
+    retry: false,
+  },
   unauthorized: {
     meaning: "The console or operator API was called without a valid session or HERALD_ADMIN_TOKEN.",
     action: "Sign in again, or send Authorization: Bearer <token>.",

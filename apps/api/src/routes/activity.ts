@@ -22,16 +22,20 @@ const storable = (schema: z.ZodString) =>
 const SendMessageBody = z
   .object({
     webhookId: storable(z.string().min(1).max(64)).openapi({ example: "wh_2b7xk4m9q0s1t2v3" }),
-    textMessage: z
-      .string()
-      .max(200_000)
-      .optional()
-      .openapi({ example: "Ticket #1234 was raised on the support portal." }),
+    textMessage: z.string().max(200_000).optional().openapi({
+      example: "Ticket #1234 was raised on the support portal.",
+      description:
+        "The message text. The limit that counts is Teams': the final payload Herald posts (the text or converted card in its message envelope, UTF-8) must be at most 28 KB (28,672 bytes), else 413 payload_too_large with the byte counts. For Workflows webhooks, the connector HTML subset (b, i, a, br, p, ul/ol/li) becomes Adaptive Card markdown.",
+    }),
     card: z
       .record(z.string(), z.unknown())
       .optional()
       .openapi({ description: "A MessageCard or an Adaptive Card (version 1.4 at most)." }),
     idempotencyKey: storable(z.string().min(1).max(255)).optional(),
+    strictConversion: z.boolean().optional().openapi({
+      description:
+        "With a MessageCard for a Workflows webhook: refuse it (400 card_not_convertible) when the Adaptive Card it becomes would leave something out, instead of sending what can be carried and listing the rest in `warnings`.",
+    }),
     mentions: z
       .array(
         z.object({
@@ -153,7 +157,7 @@ export function activityRoutes(ctx: AppContext, enqueuer: Enqueuer) {
     const body = c.req.valid("json");
     const { wait } = c.req.valid("query");
     const license = c.get("license");
-    const { message, note } = await sendMessage({
+    const { message, note, warnings } = await sendMessage({
       ctx,
       enqueuer,
       target: targetOfLicense(license),
@@ -161,7 +165,8 @@ export function activityRoutes(ctx: AppContext, enqueuer: Enqueuer) {
     });
     const outcome = wait > 0 ? await waitForOutcome(ctx, message, wait) : message;
     const { httpStatus, body: presented } = presentMessage(outcome);
-    const answer = note === null ? presented : { ...presented, Message: `${presented.Message} ${note}` };
+    const noted = note === null ? presented : { ...presented, Message: `${presented.Message} ${note}` };
+    const answer = warnings.length === 0 ? noted : { ...noted, warnings };
     return httpStatus === 200 ? c.json(answer, 200) : c.json(answer, 202);
   });
 

@@ -18,6 +18,18 @@ export const SendMessageResponse = z
     Message: z.string(),
     messageId: z.string().nullable(),
     status: z.enum(["delivered", "queued", "failed", "rejected"]),
+    warnings: z
+      .array(
+        z.object({
+          code: z.enum(["action_dropped", "image_dropped"]),
+          message: z.string(),
+        }),
+      )
+      .optional()
+      .openapi({
+        description:
+          "What the conversion for the webhook left out (a MessageCard's ActionCard and HttpPOST actions, images in text): one entry each. Absent when nothing was left out.",
+      }),
   })
   .openapi("SendMessageResponse");
 

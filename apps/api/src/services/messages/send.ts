@@ -1,6 +1,6 @@
 // sendMessage(webhookId, textMessage): validate, build the final Teams payload for the webhook's
 // URL kind, take quota, and store it durably in the outbox. Delivery is the worker's job.
-import { buildTeamsPayload } from "@herald/core";
+import { buildTeamsPayload, type CardWarning } from "@herald/core";
 import { findByIdempotencyKey, type MessageRow } from "@herald/db";
 import type { AppContext } from "../../context.ts";
 import { requestHash, sameHash } from "../../crypto.ts";
@@ -18,6 +18,8 @@ export interface SendMessageInput {
   idempotencyKey?: string | undefined;
   source?: string | undefined;
   mentions?: { id: string; name: string }[] | undefined;
+  /** Refuse a card that cannot be converted for the webhook without losing part of it. */
+  strictConversion?: boolean | undefined;
 }
 
 export const MENTIONS_AS_TEXT_NOTE =
@@ -53,7 +55,7 @@ export async function sendMessage({
   enqueuer: Enqueuer;
   target: SendTarget;
   input: SendMessageInput;
-}): Promise<{ message: MessageRow; replayed: boolean; note: string | null }> {
+}): Promise<{ message: MessageRow; replayed: boolean; note: string | null; warnings: CardWarning[] }> {
   const mentions = input.mentions ?? [];
   const hash = requestHash(
     mentions.length === 0
@@ -67,7 +69,12 @@ export async function sendMessage({
       windowMs: IDEMPOTENCY_WINDOW_MS,
     });
     if (existing)
-      return { message: replayOf(existing, hash, input.idempotencyKey), replayed: true, note: null };
+      return {
+        message: replayOf(existing, hash, input.idempotencyKey),
+        replayed: true,
+        note: null,
+        warnings: [],
+      };
   }
 
   const webhook = await cachedWebhook(ctx, target.tenantId, input.webhookId);
@@ -86,10 +93,18 @@ export async function sendMessage({
     );
   }
 
-  const built = buildTeamsPayload(webhook.kind, { text: input.textMessage, card: input.card, mentions });
+  const built = buildTeamsPayload(
+    webhook.kind,
+    { text: input.textMessage, card: input.card, mentions },
+    { strict: input.strictConversion },
+  );
   if (!built.ok) {
     throw new DomainError(
-      built.code === "payload_too_large" ? "payload_too_large" : "invalid_request",
+      built.code === "payload_too_large"
+        ? "payload_too_large"
+        : built.code === "card_not_convertible"
+          ? "card_not_convertible"
+          : "invalid_request",
       built.message,
       {
         field:
@@ -102,6 +117,7 @@ export async function sendMessage({
     );
   }
   const note = built.mentionsAsText ? MENTIONS_AS_TEXT_NOTE : null;
+  const warnings = built.warnings ?? [];
 
   const messageId = ctx.ids.id("msg");
   const result = await enqueuer.enqueue({
@@ -130,7 +146,8 @@ export async function sendMessage({
       idempotencyKey: input.idempotencyKey,
       windowMs: IDEMPOTENCY_WINDOW_MS,
     });
-    if (existing) return { message: replayOf(existing, hash, input.idempotencyKey), replayed: true, note };
+    if (existing)
+      return { message: replayOf(existing, hash, input.idempotencyKey), replayed: true, note, warnings };
   }
   // What was just stored, without reading it back: one round trip less on the hot path.
   const now = ctx.clock.now();
@@ -152,7 +169,7 @@ export async function sendMessage({
     finishedAt: null,
     channelReadyAt: null,
   };
-  return { message: stored, replayed: false, note };
+  return { message: stored, replayed: false, note, warnings };
 }
 
 function replayOf(existing: MessageRow, hash: Uint8Array, key: string): MessageRow {
