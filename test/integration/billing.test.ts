@@ -271,6 +271,7 @@ describe("with Stripe", () => {
       [good.payload, stripe.sign(event, { secret: "whsec_someone_else" }).signature], // wrong secret
       [good.payload.replace(STARTER_PRICE, PRO_PRICE).replace('"active"', '"trialing"'), good.signature], // tampered
       [good.payload, stripe.sign(event, { timestamp: Math.floor(Date.now() / 1000) - 3600 }).signature], // too old
+      [good.payload, stripe.sign(event, { timestamp: Math.floor(Date.now() / 1000) + 3600 }).signature], // from the future
       [good.payload, "t=1,v1=deadbeef"], // garbage
       [good.payload, undefined], // no header
     ];

@@ -4,7 +4,7 @@ import { Writable } from "node:stream";
 import { createApp, HeraldMetrics } from "@herald/api";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, startHarness, type TestTenant } from "../support/harness.ts";
+import { type Harness, METRICS_TOKEN, startHarness, type TestTenant } from "../support/harness.ts";
 import { eventually } from "../support/wait.ts";
 
 let h: Harness;
@@ -20,7 +20,7 @@ const get = (path: string, headers: Record<string, string> = {}) =>
 
 /** Prometheus text as series -> value (`name{labels}` exactly as exposed). */
 async function scrape(): Promise<Map<string, number>> {
-  const res = await get("/metrics");
+  const res = await get("/metrics", { authorization: `Bearer ${METRICS_TOKEN}` });
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
   const series = new Map<string, number>();
@@ -249,7 +249,11 @@ describe("/metrics", () => {
   it("keeps one registry per runtime: another app in the same process starts from zero", async () => {
     const other = createApp({ ...h.runtime.ctx, metrics: new HeraldMetrics({ defaultMetrics: false }) });
     await other.app.fetch(new Request("http://herald.test/healthz"));
-    const text = await (await other.app.fetch(new Request("http://herald.test/metrics"))).text();
+    const text = await (
+      await other.app.fetch(
+        new Request("http://herald.test/metrics", { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }),
+      )
+    ).text();
     expect(text).toContain('herald_http_requests_total{method="GET",route="/healthz",status="200"} 1');
     expect(text).not.toContain('route="/v1/messages"');
   });
@@ -274,6 +278,7 @@ describe("access log", () => {
           "x-request-id": "trace-42",
         },
       }),
+      { clientAddress: "203.0.113.7" },
     );
     expect(res.status).toBe(404);
     await new Promise((r) => setImmediate(r));
@@ -283,6 +288,7 @@ describe("access log", () => {
       method: "GET",
       route: "/v1/messages/{messageId}",
       status: 404,
+      address: "203.0.113.7",
       ms: expect.any(Number),
     });
     const all = JSON.stringify(lines);

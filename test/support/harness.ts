@@ -10,6 +10,7 @@ import { inject } from "vitest";
 
 export const TEST_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
 export const ADMIN_TOKEN = "admin-token-for-tests-0123456789";
+export const METRICS_TOKEN = "metrics-token-for-tests-0123456789";
 
 export interface Harness {
   runtime: HeraldRuntime;
@@ -66,6 +67,7 @@ export async function startHarness(
     HERALD_SECRET: TEST_SECRET,
     HERALD_WEBHOOK_HOSTS: "127.0.0.1",
     HERALD_ADMIN_TOKEN: ADMIN_TOKEN,
+    HERALD_METRICS_TOKEN: METRICS_TOKEN,
     HERALD_LOG_LEVEL: "silent",
     HERALD_SEND_TIMEOUT_MS: "3000",
     ...env,

@@ -139,7 +139,17 @@ export function createApp(ctx: AppContext): HeraldApp {
   );
 
   app.route("/", opsRoutes(ctx));
-  app.route("/", metricsRoutes(ctx));
+  if (ctx.config.metricsToken) app.route("/", metricsRoutes(ctx, { token: ctx.config.metricsToken }));
+  else {
+    app.get("/metrics", () => {
+      throw new DomainError(
+        "not_found",
+        ctx.config.metricsPort
+          ? `Metrics are served on port ${ctx.config.metricsPort} (HERALD_METRICS_PORT), not here.`
+          : "Metrics are off on this port: set HERALD_METRICS_TOKEN (then send it as a Bearer token) or HERALD_METRICS_PORT.",
+      );
+    });
+  }
   app.route("/", docsRoutes());
   app.route("/", swagger2Routes(ctx, app));
   app.route("/", authRoutes(ctx));

@@ -100,6 +100,10 @@ const EnvSchema = z.object({
     .default(24 * 3600 * 1000),
   HERALD_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   HERALD_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  HERALD_METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+  HERALD_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
+  HERALD_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+  HERALD_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(256),
   HERALD_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
@@ -151,8 +155,18 @@ export interface Config {
   retryMaxAgeMs: number;
   retentionDays: number;
   logLevel: string;
-  /** Where a separate delivery worker serves /metrics; the api serves it on PORT. */
+  /**
+   * Where /metrics and /healthz are served on their own listener (a separate worker, or the api);
+   * with it, the api's PORT does not serve /metrics unless metricsToken is set.
+   */
   metricsPort: number | undefined;
+  /** When set, /metrics on PORT answers only `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  /** Slow clients: the whole header block, and the whole request, must arrive within these. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Open connections one client address may hold (not applied behind a trusted proxy). */
+  maxConnectionsPerAddress: number;
   stripe: { secretKey: string; webhookSecret: string | undefined; apiBase: string | undefined } | undefined;
 }
 
@@ -197,6 +211,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retentionDays: e.HERALD_RETENTION_DAYS,
     logLevel: e.HERALD_LOG_LEVEL,
     metricsPort: e.HERALD_METRICS_PORT,
+    metricsToken: e.HERALD_METRICS_TOKEN,
+    headersTimeoutMs: e.HERALD_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: e.HERALD_REQUEST_TIMEOUT_MS,
+    maxConnectionsPerAddress: e.HERALD_MAX_CONNECTIONS_PER_ADDRESS,
     stripe: e.STRIPE_SECRET_KEY
       ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE }
       : undefined,

@@ -1,18 +1,39 @@
 // `npm start`: the api, with the delivery worker in-process unless HERALD_WORKER=off.
+import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { loadConfigOrExit } from "./config.ts";
+import { serveWorkerMetrics } from "./routes/metrics.ts";
 import { createLogger, startRuntime } from "./runtime.ts";
+import { limitConnections, type ServerLimits, serverOptions } from "./server-limits.ts";
 
 async function main() {
   const config = loadConfigOrExit();
   const logger = createLogger(config);
   const runtime = await startRuntime({ config, logger });
-  const server = serve({ fetch: runtime.app.fetch, port: config.port, hostname: config.host }, (info) => {
-    logger.info(
-      { port: info.port, database: runtime.db.engine, worker: runtime.worker ? "in-process" : "off" },
-      `Herald listening on http://localhost:${info.port} (console: /console, API docs: /docs)`,
-    );
-  });
+  const limits: ServerLimits = {
+    headersTimeoutMs: config.headersTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+    // Behind a trusted proxy every connection comes from the proxy: capping it would cap everyone.
+    maxConnectionsPerAddress: config.trustProxyHops > 0 ? 0 : config.maxConnectionsPerAddress,
+  };
+  const closeMetrics = config.metricsPort
+    ? serveWorkerMetrics(runtime.ctx, { port: config.metricsPort, host: config.host })
+    : undefined;
+  const server = serve(
+    {
+      fetch: runtime.app.fetch,
+      port: config.port,
+      hostname: config.host,
+      serverOptions: serverOptions(limits),
+    },
+    (info) => {
+      logger.info(
+        { port: info.port, database: runtime.db.engine, worker: runtime.worker ? "in-process" : "off" },
+        `Herald listening on http://localhost:${info.port} (console: /console, API docs: /docs)`,
+      );
+    },
+  );
+  limitConnections(server as Server, limits);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -22,6 +43,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeMetrics?.();
     await runtime.close();
     logger.info("stopped");
     process.exit(0);

@@ -12,8 +12,8 @@ export interface AccessLogOptions {
 const DEFAULT_QUIET = ["/healthz", "/readyz", "/metrics"];
 
 /**
- * One JSON line per request: method, route pattern, status, duration and request id. Deliberately
- * no headers (license secrets, session tokens), no query and no raw path.
+ * One JSON line per request: method, route pattern, status, client address, duration and request
+ * id. Deliberately no headers (license secrets, session tokens), no query and no raw path.
  */
 export function accessLog({
   logger,
@@ -30,6 +30,8 @@ export function accessLog({
       method: c.req.method,
       route,
       status,
+      // The client's address (respecting HERALD_TRUST_PROXY): whom a flood or a 5xx came from.
+      address: c.get("clientAddress") ?? null,
       ms: Math.round((performance.now() - started) * 10) / 10,
     };
     if (quiet.has(route)) logger.debug(entry, "request");

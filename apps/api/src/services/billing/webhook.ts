@@ -58,6 +58,9 @@ export async function handleStripeWebhook({
   return { received: true, duplicate: false, outcome: result.outcome };
 }
 
+/** Stripe's own default tolerance for a signature's age, applied both ways. */
+const STRIPE_TOLERANCE_SECONDS = 300;
+
 async function verify(
   ctx: AppContext,
   stripe: Stripe,
@@ -73,8 +76,21 @@ async function verify(
       "Missing Stripe-Signature header; only Stripe may call this endpoint.",
     );
   }
+  // Stripe's check refuses signatures older than its tolerance but not ones from the future, which a
+  // leaked signing secret could mint to stay valid for ever; refuse those with the same margin.
+  const signedAt = Number(/(?:^|,)t=(\d+)/.exec(signature)?.[1]);
+  if (
+    Number.isFinite(signedAt) &&
+    signedAt * 1000 > ctx.clock.now().getTime() + STRIPE_TOLERANCE_SECONDS * 1000
+  ) {
+    ctx.logger.warn({ requestId }, "stripe webhook refused: signed in the future");
+    throw new DomainError(
+      "invalid_request",
+      "The Stripe-Signature timestamp is in the future beyond the tolerance; check the clocks of Stripe and this host.",
+    );
+  }
   try {
-    return await stripe.webhooks.constructEventAsync(payload, signature, secret);
+    return await stripe.webhooks.constructEventAsync(payload, signature, secret, STRIPE_TOLERANCE_SECONDS);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     ctx.logger.warn({ requestId, reason }, "stripe webhook refused: signature verification failed");

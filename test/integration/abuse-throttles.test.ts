@@ -1,0 +1,225 @@
+// Abuse throttles and transport rules (issue #15, findings 2, 6, 9, 10, 15): per-address and
+// per-account sign-in throttles with a lockout the owner gets past, an audit line per attempt,
+// sign-up per address, the operator token, passwords, Secure cookies and HSTS, /metrics.
+import { randomBytes } from "node:crypto";
+import { Writable } from "node:stream";
+import { createApp, loadConfig } from "@herald/api";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_TOKEN, type Harness, METRICS_TOKEN, startHarness, TEST_SECRET } from "../support/harness.ts";
+
+let h: Harness;
+const audit: Array<Record<string, unknown>> = [];
+
+beforeAll(async () => {
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split("\n").filter(Boolean)) {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        if (entry.audit) audit.push(entry);
+      }
+      done();
+    },
+  });
+  h = await startHarness({ worker: false, logger: pino({ level: "info" }, sink) });
+});
+afterAll(() => h.close());
+
+/** A request as if from `address` (the console passes the browser's address this way too). */
+function from(
+  address: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
+  return Promise.resolve(
+    h.runtime.app.fetch(
+      new Request(`http://herald.test${path}`, {
+        method,
+        headers: { "content-type": "application/json", ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
+      { clientAddress: address },
+    ),
+  );
+}
+
+const randomAddress = () => `198.51.${randomBytes(1)[0]}.${randomBytes(1)[0]}`;
+const randomEmail = () => `spray-${randomBytes(4).toString("hex")}@example.com`;
+
+describe("sign-in throttles (findings 2 and 6)", () => {
+  it("bounds password spraying from one address across many accounts", async () => {
+    const address = randomAddress();
+    const statuses: number[] = [];
+    for (let i = 0; i < 32; i++) {
+      const res = await from(address, "POST", "/v1/auth/login", {
+        email: randomEmail(),
+        password: "Winter2026!",
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(30)).toEqual([429, 429]);
+    // Another address is not held back by it.
+    const other = await from(randomAddress(), "POST", "/v1/auth/login", {
+      email: randomEmail(),
+      password: "x",
+    });
+    expect(other.status).toBe(401);
+  });
+
+  it("a stranger's failures lock the account for strangers only: the owner's known address still signs in", async () => {
+    const t = await h.tenant();
+    const owner = randomAddress();
+    expect(
+      (await from(owner, "POST", "/v1/auth/login", { email: t.email, password: t.password })).status,
+    ).toBe(200);
+    const strangers = Array.from({ length: 11 }, randomAddress);
+    for (const address of strangers)
+      await from(address, "POST", "/v1/auth/login", { email: t.email, password: "guess guess guess" });
+    const stranger = await from(randomAddress(), "POST", "/v1/auth/login", {
+      email: t.email,
+      password: t.password,
+    });
+    expect(stranger.status).toBe(429);
+    expect(Number(stranger.headers.get("retry-after"))).toBeGreaterThan(0);
+    const back = await from(owner, "POST", "/v1/auth/login", { email: t.email, password: t.password });
+    expect(back.status).toBe(200);
+  });
+
+  it("successful sign-ins do not use up the address's budget (an office behind one address)", async () => {
+    const office = randomAddress();
+    const t = await h.tenant();
+    for (let i = 0; i < 35; i++) {
+      const res = await from(office, "POST", "/v1/auth/login", { email: t.email, password: t.password });
+      expect(res.status, `sign-in ${i}`).toBe(200);
+    }
+  });
+
+  it("writes one audit line per sign-in attempt: address, account, outcome", async () => {
+    const t = await h.tenant();
+    const address = randomAddress();
+    await from(address, "POST", "/v1/auth/login", { email: t.email, password: "wrong wrong wrong" });
+    await from(address, "POST", "/v1/auth/login", { email: t.email.toUpperCase(), password: t.password });
+    await new Promise((r) => setImmediate(r));
+    const mine = audit.filter((a) => a.address === address);
+    expect(mine.map((a) => [a.audit, a.account, a.outcome])).toEqual([
+      ["sign_in", t.email, "invalid_credentials"],
+      ["sign_in", t.email, "signed_in"],
+    ]);
+    expect(JSON.stringify(mine)).not.toContain(t.password);
+  });
+
+  it("bounds sign-ups (and so email enumeration) per address", async () => {
+    const address = randomAddress();
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const res = await from(address, "POST", "/v1/auth/signup", {
+        email: randomEmail(),
+        password: "correct horse battery",
+        organization: "Flood",
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 201)).toBe(true);
+    expect(statuses[10]).toBe(429);
+  });
+});
+
+describe("passwords and the operator token (finding 15)", () => {
+  it("refuses passwords that are short after trimming, or among the most common", async () => {
+    for (const password of [" ".repeat(12), "  abc  def  ", "password123", "1234567890"]) {
+      const res = await h.client().raw("POST", "/v1/auth/signup", {
+        email: randomEmail(),
+        password,
+        organization: "Weak",
+      });
+      expect(res.status, JSON.stringify(password)).toBe(400);
+      expect(await res.json()).toMatchObject({ error: { code: "invalid_request" } });
+    }
+  });
+
+  it("takes the operator token only as a Bearer token, and throttles wrong ones per address", async () => {
+    expect(
+      (await from(randomAddress(), "GET", "/admin/v1/plans", undefined, { authorization: ADMIN_TOKEN }))
+        .status,
+    ).toBe(401);
+    const ok = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    expect((await from(randomAddress(), "GET", "/admin/v1/plans", undefined, ok)).status).toBe(200);
+    const guesser = randomAddress();
+    for (let i = 0; i < 10; i++) {
+      const res = await from(guesser, "GET", "/admin/v1/plans", undefined, {
+        authorization: `Bearer guess-${i}`,
+      });
+      expect(res.status).toBe(401);
+    }
+    // Past the budget even the right token is refused from that address: a guess learns nothing.
+    expect((await from(guesser, "GET", "/admin/v1/plans", undefined, ok)).status).toBe(429);
+  });
+});
+
+describe("transport (findings 9 and 10)", () => {
+  const cookiesOf = (res: Response) => res.headers.getSetCookie();
+
+  it("marks cookies Secure and sends HSTS when HERALD_PUBLIC_URL is https, whatever the socket says", async () => {
+    const t = await h.tenant();
+    const plain = await from("192.0.2.1", "POST", "/v1/auth/login", { email: t.email, password: t.password });
+    expect(cookiesOf(plain).some((c) => /;\s*Secure/i.test(c))).toBe(false);
+    expect(plain.headers.get("strict-transport-security")).toBeNull();
+    const config = loadConfig({
+      DATABASE_URL: "postgres://unused",
+      HERALD_SECRET: TEST_SECRET,
+      HERALD_PUBLIC_URL: "https://herald.contoso.com",
+    });
+    const { app } = createApp({
+      ...h.runtime.ctx,
+      config: { ...h.runtime.ctx.config, publicUrl: config.publicUrl },
+    });
+    const secure = await app.fetch(
+      new Request("http://internal:3000/v1/auth/login", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: t.email, password: t.password }),
+      }),
+    );
+    expect(secure.status).toBe(200);
+    const cookies = cookiesOf(secure);
+    expect(cookies.length).toBe(2);
+    for (const cookie of cookies) expect(cookie).toMatch(/;\s*Secure/i);
+    expect(secure.headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
+  });
+
+  it("believes X-Forwarded-Proto and -For only with HERALD_TRUST_PROXY", () => {
+    expect(loadConfig({ DATABASE_URL: "postgres://x", HERALD_SECRET: TEST_SECRET }).trustProxyHops).toBe(0);
+    expect(
+      loadConfig({ DATABASE_URL: "postgres://x", HERALD_SECRET: TEST_SECRET, HERALD_TRUST_PROXY: "true" })
+        .trustProxyHops,
+    ).toBe(1);
+    expect(() =>
+      loadConfig({ DATABASE_URL: "postgres://x", HERALD_SECRET: TEST_SECRET, HERALD_TRUST_PROXY: "yes" }),
+    ).toThrow(/HERALD_TRUST_PROXY/);
+  });
+
+  it("console pages forbid posting forms elsewhere (CSP form-action)", async () => {
+    const res = await h.runtime.app.fetch(new Request("http://herald.test/console/login"));
+    expect(res.headers.get("content-security-policy")).toContain("form-action 'self'");
+  });
+
+  it("serves /metrics only with HERALD_METRICS_TOKEN, and not at all on PORT without one", async () => {
+    const get = (
+      app: { fetch: (r: Request) => Response | Promise<Response> },
+      headers: Record<string, string> = {},
+    ) => Promise.resolve(app.fetch(new Request("http://herald.test/metrics", { headers })));
+    expect((await get(h.runtime.app)).status).toBe(401);
+    expect((await get(h.runtime.app, { authorization: METRICS_TOKEN })).status).toBe(401);
+    expect((await get(h.runtime.app, { authorization: `Bearer ${METRICS_TOKEN}` })).status).toBe(200);
+    const { app } = createApp({
+      ...h.runtime.ctx,
+      config: { ...h.runtime.ctx.config, metricsToken: undefined },
+    });
+    const off = await get(app);
+    expect(off.status).toBe(404);
+    expect(await off.text()).toContain("HERALD_METRICS_TOKEN");
+  });
+});
