@@ -77,7 +77,6 @@ export async function serveChannel(env: ChannelTaskEnv, channel: ClaimedChannel)
   const kind = endpointKind(channel.kind);
   const policy = ratePolicyOf(kind, ctx, channel.ratePolicy);
   const windowMs = longestPeriodMs(policy);
-  const sends = windowMs > 0 ? await loadSends(ctx.sql, { channelId: channel.id, windowMs }) : [];
   let badRequests = channel.consecutiveBadRequests;
   let notBefore: number | null = channel.pausedUntil ? channel.pausedUntil.getTime() : null;
   let sent = 0;
@@ -86,9 +85,17 @@ export async function serveChannel(env: ChannelTaskEnv, channel: ClaimedChannel)
   const urls = new Map<string, string>();
 
   try {
+    // The channel's recent sends and its first due messages in one round trip, not two: a
+    // synchronous sendMessage waits for both before its post.
+    const [sends, firstBatch] = await Promise.all([
+      windowMs > 0 ? loadSends(ctx.sql, { channelId: channel.id, windowMs }) : Promise.resolve([]),
+      notBefore === null || notBefore <= now() ? statements.dueLists.submit(channel.id) : undefined,
+    ]);
+    let prefetched = firstBatch;
     work: while (env.running() && (notBefore === null || notBefore <= now())) {
       notBefore = null;
-      const batch = await statements.dueLists.submit(channel.id);
+      const batch = prefetched ?? (await statements.dueLists.submit(channel.id));
+      prefetched = undefined;
       if (batch.length === 0) break;
       for (const message of batch) {
         if (!env.running()) break work;
