@@ -37,6 +37,9 @@ const PUBLIC_ROUTES = new Set([
   "POST /v1/auth/login", // exchanges a password for a session
   "POST /v1/auth/logout", // clears the caller's own cookies
   "POST /v1/licenses/validate", // the credentials are its input
+  "POST /v1/auth/reset-password", // the one-time reset token is its credential
+  "GET /console/reset-password",
+  "POST /console/reset-password",
   "GET /console", // redirects to the login page or the console
   "GET /console/login",
   "POST /console/login",
@@ -77,6 +80,13 @@ function bodyFor(method: string, path: string): unknown {
   if (path.endsWith("/plan")) return { plan: "trial" };
   if (path.startsWith("/admin/v1/plans/")) return { displayName: "x" };
   if (path.startsWith("/v1/billing/checkout")) return { plan: "trial" };
+  if (path.endsWith("/entra-apps"))
+    return {
+      name: "probe",
+      tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+      clientId: "11111111-2222-3333-4444-555555555555",
+      clientSecret: "probe-secret",
+    };
   return { name: "probe" };
 }
 

@@ -57,6 +57,8 @@ describe("GET /v1/usage", () => {
     // November: the month boundary passes; 2 more delivered in the developer instance.
     clock.set("2026-11-03T09:00:00Z");
     await sendAll(t.activity, alerts, ["nov 1", "nov 2"]);
+    // Two weeks on, the seven-day session of October has expired: sign in again.
+    await t.console.login({ email: t.email, password: t.password });
 
     const all = await t.console.usage({ series: "daily" });
     expect(all.thisMonth).toMatchObject({ from: "2026-11-01", messagesSent: 2, messagesFailed: 0 });

@@ -1,30 +1,9 @@
 // One catalogue of error codes. Services throw DomainError (no HTTP in sight); the edge maps a
 // code to its status and renders {"error": {code, message, requestId}}.
-import { z } from "@hono/zod-openapi";
+import type { ErrorCode } from "@herald/contract";
+import type { z } from "@hono/zod-openapi";
 
-export const ErrorCode = z.enum([
-  "invalid_request",
-  "payload_too_large",
-  "card_not_convertible",
-  "unauthorized",
-  "invalid_credentials",
-  "license_invalid",
-  "not_found",
-  "webhook_not_found",
-  "webhook_inactive",
-  "webhook_url_not_allowed",
-  "entra_app_in_use",
-  "quota_exhausted",
-  "idempotency_conflict",
-  "email_taken",
-  "rate_limited",
-  "already_subscribed",
-  "billing_provider_error",
-  "service_unavailable",
-  "storage_full",
-  "internal_error",
-]);
-export type ErrorCode = z.infer<typeof ErrorCode>;
+export { ErrorBody, ErrorCode } from "@herald/contract";
 
 export const statusForCode: Record<ErrorCode, 400 | 401 | 404 | 409 | 413 | 429 | 500 | 502 | 503> = {
   invalid_request: 400,
@@ -79,14 +58,3 @@ export function found<T>(
     throw new DomainError(code, `No ${what} with id ${id} in your account.`);
   return row;
 }
-
-export const ErrorBody = z
-  .object({
-    error: z.object({
-      code: ErrorCode,
-      message: z.string(),
-      requestId: z.string(),
-      details: z.record(z.string(), z.unknown()).optional(),
-    }),
-  })
-  .openapi("Error");

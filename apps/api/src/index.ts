@@ -1,3 +1,4 @@
+export type { PlanChanges } from "@herald/contract";
 export { createApp } from "./app.ts";
 export { type Config, ConfigError, loadConfig, loadConfigOrExit } from "./config.ts";
 export { type AppContext, type Clock, systemClock } from "./context.ts";
@@ -19,4 +20,4 @@ export { reportOverage } from "./services/billing/meter.ts";
 export { type RotationProgress, type RotationReport, rotateWebhookKeys } from "./services/keys/rotate.ts";
 export { licenseCacheBytes } from "./services/licenses/authenticate.ts";
 export { getPlans } from "./services/plans/list.ts";
-export { type PlanChanges, putPlan } from "./services/plans/put.ts";
+export { putPlan } from "./services/plans/put.ts";

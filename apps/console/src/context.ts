@@ -1,5 +1,6 @@
 // What the console is given when the api mounts it, and the shapes it shares between routes and views.
-import type { Billing, Herald } from "@herald/sdk";
+import type { Billing, Instance } from "@herald/contract";
+import type { Herald } from "@herald/sdk";
 
 /** Who the browser is, passed with each in-process api call as a socket would tell the api. */
 export interface ForwardedClient {
@@ -31,13 +32,7 @@ export interface ConsoleOptions {
   logger?: { error(details: object, message: string): void } | undefined;
 }
 
-export type { Billing, BillingPlan } from "@herald/sdk";
-
-export interface Instance {
-  id: string;
-  name: string;
-  createdAt: string;
-}
+export type { Billing, Instance, PlanSummary as BillingPlan } from "@herald/contract";
 
 export type FlashTone = "success" | "error" | "info";
 export interface Flash {

@@ -1,16 +1,16 @@
 // The console's view of a signed-in person: the api's session cookie, turned into an SDK client and a page frame.
 import { randomBytes } from "node:crypto";
+import { CSRF_COOKIE, SESSION_COOKIE, SESSION_TTL_SECONDS } from "@herald/contract";
 import { Herald, HeraldError } from "@herald/sdk";
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { Billing, ConsoleOptions, ForwardedClient, Instance, Shell } from "./context.ts";
 import { setFlash, takeFlash } from "./flash.ts";
 
-/** Set by the api's /v1/auth/signup and /v1/auth/login (apps/api/src/routes/auth.ts). */
-export const SESSION_COOKIE = "herald_session";
-/** Readable double-submit token; the api checks it in X-CSRF-Token, the console in the `_csrf` form field. */
-export const CSRF_COOKIE = "herald_csrf";
-const SESSION_TTL_SECONDS = 7 * 24 * 3600;
+// The session cookie is set by the api's /v1/auth/signup and /v1/auth/login; the CSRF cookie is the
+// readable double-submit token the api checks in X-CSRF-Token and the console in the `_csrf` field.
+export { CSRF_COOKIE, SESSION_COOKIE } from "@herald/contract";
+
 /** Remembers the last instance visited, so that the navigation returns to it. */
 const INSTANCE_COOKIE = "herald_instance";
 

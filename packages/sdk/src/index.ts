@@ -1,19 +1,59 @@
 // A typed client of Herald's public API: the activity calls (sendMessage) with binding keys, and
 // the console calls with a session token. Used by the integration tests, the console and users.
 
-export interface SendMessageResponse {
-  SentMessage: boolean;
-  Message: string;
-  messageId: string | null;
-  status: "delivered" | "queued" | "failed" | "rejected";
-  /** What converting the card for the webhook left out, one entry each. */
-  warnings?: Array<{ code: "action_dropped" | "image_dropped"; message: string }>;
-  error?: ApiErrorBody["error"];
-}
+import type {
+  Billing,
+  BindingKey,
+  CheckoutSession,
+  CreatedBindingKey,
+  CreateEntraAppRequest,
+  CreateWebhookRequest,
+  EntraApp,
+  ErrorBody,
+  ErrorLogPage,
+  ErrorLogQuery,
+  Instance,
+  LicenseInvalid,
+  LicenseValid,
+  LoginRequest,
+  LoginResponse,
+  MessageDetail,
+  Plan,
+  PlanChanges,
+  PortalSession,
+  RejectedMessageResponse,
+  SendMessageResponse,
+  SignupRequest,
+  SignupResponse,
+  Tenant,
+  TestWebhookResponse,
+  UpdateWebhookRequest,
+  Usage,
+  UsageQuery,
+  Webhook,
+} from "@herald/contract";
 
-export interface ApiErrorBody {
-  error: { code: string; message: string; requestId: string; details?: Record<string, unknown> };
-}
+export type {
+  Billing,
+  BindingKey,
+  EntraApp,
+  ErrorLogItem,
+  Instance,
+  MessageDetail,
+  Plan,
+  PlanChanges,
+  SendMessageResponse,
+  Tenant,
+  Usage,
+  UsagePeriod,
+  Webhook,
+} from "@herald/contract";
+
+/** Every sendMessage answer: a SendMessageResponse, with the error beside it when it was rejected. */
+export type SendMessageAnswer = SendMessageResponse & { error?: RejectedMessageResponse["error"] };
+export type ApiErrorBody = ErrorBody;
+/** PUT merges: an omitted setting keeps its current value; null clears one. */
+export type PlanInput = PlanChanges;
 
 export class HeraldError extends Error {
   constructor(
@@ -50,163 +90,10 @@ export interface SendMessageOptions {
   source?: string;
   /** Seconds to wait for Teams' answer (0..30); 0 only queues. */
   wait?: number;
-  /** People to @mention (at most 20): a UPN or Entra object id, and the name shown. */
-  mentions?: { id: string; name: string }[];
   /** Refuse a MessageCard that cannot be converted without loss (400 card_not_convertible). */
   strictConversion?: boolean;
-}
-
-export interface Webhook {
-  webhookId: string;
-  instanceId: string;
-  name: string;
-  description: string | null;
-  url: string;
-  kind: "legacy" | "workflows";
-  active: boolean;
-  state: "active" | "paused" | "disabled" | "inactive";
-  disabledReason: string | null;
-  pausedUntil: string | null;
-  /** Why the channel is paused (e.g. the flow is turned off); null for rate-limit pauses. */
-  pausedReason: string | null;
-  entraAppId: string | null;
-  ratePolicy: string | null;
-  warnings: { code: string; message: string }[];
-  health: { lastSuccessAt: string | null; consecutiveFailures: number };
-  createdAt: string;
-  alertsPosted24h?: number;
-  activeWorkflows?: number;
-}
-
-export interface EntraApp {
-  id: string;
-  instanceId: string;
-  name: string;
-  tenantId: string;
-  clientId: string;
-  audience: string;
-  createdAt: string;
-}
-
-export interface BindingKey {
-  id: string;
-  instanceId: string;
-  name: string;
-  licenseKey: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
-export interface ErrorLogItem {
-  id: string;
-  at: string;
-  webhookId: string;
-  instanceId: string;
-  messageId: string | null;
-  httpStatus: number | null;
-  kind: string;
-  classification: string;
-  teamsText: string | null;
-  action: string;
-}
-
-export interface MessageDetail {
-  messageId: string;
-  instanceId: string;
-  webhookId: string;
-  status: "queued" | "delivered" | "failed";
-  statusMessage: string;
-  attempts: number;
-  lastHttpStatus: number | null;
-  source: string | null;
-  createdAt: string;
-  lastAttemptAt: string | null;
-  finishedAt: string | null;
-}
-
-export interface UsagePeriod {
-  messagesAccepted: number;
-  messagesSent: number;
-  messagesFailed: number;
-  messagesThrottled: number;
-  webhooks: number;
-  webhooksActive: number;
-  webhooksAdded: number;
-}
-
-export interface Usage {
-  thisMonth: UsagePeriod & { from: string; to: string };
-  lastMonth: UsagePeriod & { from: string; to: string };
-  total: UsagePeriod;
-  quota: {
-    plan: string;
-    webhooks: { used: number; limit: number | null };
-    messagesThisMonth: { used: number; limit: number | null; billOverage: boolean };
-    trialEndsAt: string | null;
-    subscriptionStatus: string;
-  };
-  series?: Array<{ day: string } & Omit<UsagePeriod, "webhooks" | "webhooksActive">>;
-  /** With `breakdown: "webhooks"`: this month's messages per webhook, busiest first. */
-  webhooks?: Array<{
-    webhookId: string;
-    name: string;
-    deleted: boolean;
-    messagesSent: number;
-    messagesFailed: number;
-    messagesQueued: number;
-  }>;
-}
-
-export interface BillingPlan {
-  name: string;
-  displayName: string;
-  webhookLimit: number | null;
-  monthlyMessageLimit: number | null;
-  billOverage: boolean;
-  trialDays: number | null;
-}
-
-export interface Billing {
-  /** false when the Herald has no Stripe configuration: plans are then the operator's to assign. */
-  enabled: boolean;
-  /** The current plan's name; planDetails has its limits. */
-  plan: string;
-  planDetails: BillingPlan;
-  subscriptionStatus: string;
-  trialEndsAt: string | null;
-  currentPeriodEnd: string | null;
-  paymentFailedAt: string | null;
-  hasBillingAccount: boolean;
-  plans: Array<BillingPlan & { current: boolean }>;
-}
-
-/** A plan, as the operator API shows it. null limits are unlimited. */
-export interface Plan {
-  name: string;
-  displayName: string;
-  webhookLimit: number | null;
-  monthlyMessageLimit: number | null;
-  billOverage: boolean;
-  trialDays: number | null;
-  requestsPerSecond: number | null;
-  stripePriceId: string | null;
-  stripeMeteredPriceId: string | null;
-}
-
-/**
- * PUT merges: an omitted setting keeps its current value (on a new plan: the name as display
- * name, no limits, no overage, no trial, no throttle, no prices); null clears one.
- */
-export type PlanInput = Partial<Omit<Plan, "name">>;
-
-export interface Tenant {
-  id: string;
-  name: string;
-  plan: string;
-  subscriptionStatus: string;
-  trialEndsAt: string | null;
-  createdAt: string;
+  /** People to @mention (at most 20): a UPN or Entra object id, and the name shown. */
+  mentions?: { id: string; name: string }[];
 }
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
@@ -250,7 +137,7 @@ export class Herald {
           await sleep(backoff(attempt, res.headers.get("retry-after")));
           continue;
         }
-        return { httpStatus: res.status, ...((await res.json()) as SendMessageResponse) };
+        return { httpStatus: res.status, ...((await res.json()) as SendMessageAnswer) };
       } catch (error) {
         if (attempt >= retries || error instanceof HeraldError) throw error;
         await sleep(backoff(attempt, null));
@@ -260,31 +147,27 @@ export class Herald {
 
   async getMessage(messageId: string) {
     const res = await this.raw("GET", path`/v1/messages/${messageId}`, undefined, this.licenseHeaders());
-    return { httpStatus: res.status, ...((await res.json()) as SendMessageResponse) };
+    return { httpStatus: res.status, ...((await res.json()) as SendMessageAnswer) };
   }
 
   async validateLicense(licenseKey = this.options.licenseKey, licenseSecret = this.options.licenseSecret) {
     const res = await this.raw("POST", "/v1/licenses/validate", { licenseKey, licenseSecret });
     return {
       httpStatus: res.status,
-      ...((await res.json()) as Record<string, unknown> & { valid: boolean }),
+      ...((await res.json()) as LicenseValid | LicenseInvalid),
     };
   }
 
   // ---- console API ----
 
-  async signup(input: { email: string; password: string; organization: string }) {
-    const result = await this.json<{ token: string; tenantId: string; instanceId: string }>(
-      "POST",
-      "/v1/auth/signup",
-      input,
-    );
+  async signup(input: SignupRequest) {
+    const result = await this.json<SignupResponse>("POST", "/v1/auth/signup", input);
     this.token = result.token;
     return result;
   }
 
-  async login(input: { email: string; password: string }) {
-    const result = await this.json<{ token: string }>("POST", "/v1/auth/login", input);
+  async login(input: LoginRequest) {
+    const result = await this.json<LoginResponse>("POST", "/v1/auth/login", input);
     this.token = result.token;
     return result;
   }
@@ -294,30 +177,19 @@ export class Herald {
   }
 
   listInstances() {
-    return this.json<{ items: Array<{ id: string; name: string; createdAt: string }> }>(
-      "GET",
-      "/v1/instances",
-    );
+    return this.json<{ items: Instance[] }>("GET", "/v1/instances");
   }
 
   createInstance(name: string) {
-    return this.json<{ id: string; name: string; createdAt: string }>("POST", "/v1/instances", { name });
+    return this.json<Instance>("POST", "/v1/instances", { name });
   }
 
   async renameInstance(instanceId: string, name: string) {
-    return this.json<{ id: string; name: string; createdAt: string }>(
-      "PATCH",
-      path`/v1/instances/${instanceId}`,
-      { name },
-    );
+    return this.json<Instance>("PATCH", path`/v1/instances/${instanceId}`, { name });
   }
 
   async createBindingKey(instanceId: string, name: string) {
-    return this.json<BindingKey & { licenseSecret: string }>(
-      "POST",
-      path`/v1/instances/${instanceId}/binding-keys`,
-      { name },
-    );
+    return this.json<CreatedBindingKey>("POST", path`/v1/instances/${instanceId}/binding-keys`, { name });
   }
 
   async listBindingKeys(instanceId: string) {
@@ -328,16 +200,7 @@ export class Herald {
     return this.json<BindingKey>("DELETE", path`/v1/instances/${instanceId}/binding-keys/${bindingKeyId}`);
   }
 
-  async createWebhook(
-    instanceId: string,
-    input: {
-      name: string;
-      url: string;
-      description?: string;
-      entraAppId?: string | null;
-      ratePolicy?: string | null;
-    },
-  ) {
+  async createWebhook(instanceId: string, input: CreateWebhookRequest) {
     return this.json<Webhook>("POST", path`/v1/instances/${instanceId}/webhooks`, input);
   }
 
@@ -349,30 +212,17 @@ export class Herald {
     return this.json<Webhook>("GET", path`/v1/webhooks/${webhookId}`);
   }
 
-  async updateWebhook(
-    webhookId: string,
-    input: {
-      name?: string;
-      url?: string;
-      description?: string | null;
-      active?: boolean;
-      entraAppId?: string | null;
-      ratePolicy?: string | null;
-    },
-  ) {
+  async updateWebhook(webhookId: string, input: UpdateWebhookRequest) {
     return this.json<Webhook>("PATCH", path`/v1/webhooks/${webhookId}`, input);
   }
 
-  async createEntraApp(
-    instanceId: string,
-    input: { name: string; tenantId: string; clientId: string; clientSecret: string; audience?: string },
-  ): Promise<EntraApp> {
+  async createEntraApp(instanceId: string, input: CreateEntraAppRequest) {
     return this.json<EntraApp>("POST", path`/v1/instances/${instanceId}/entra-apps`, input);
   }
 
   async listEntraApps(instanceId: string): Promise<EntraApp[]> {
-    const page = await this.json<{ items: EntraApp[] }>("GET", path`/v1/instances/${instanceId}/entra-apps`);
-    return page.items;
+    return (await this.json<{ items: EntraApp[] }>("GET", path`/v1/instances/${instanceId}/entra-apps`))
+      .items;
   }
 
   async deleteEntraApp(entraAppId: string): Promise<void> {
@@ -384,50 +234,23 @@ export class Herald {
   }
 
   async testWebhook(webhookId: string, textMessage?: string) {
-    return this.json<SendMessageResponse & { httpStatus: number | null }>(
-      "POST",
-      path`/v1/webhooks/${webhookId}/test`,
-      {
-        textMessage,
-      },
-    );
+    return this.json<TestWebhookResponse>("POST", path`/v1/webhooks/${webhookId}/test`, { textMessage });
   }
 
-  async webhookErrors(
-    webhookId: string,
-    query: { limit?: number; before?: string; classification?: string } = {},
-  ) {
-    return this.json<{ items: ErrorLogItem[]; nextCursor: string | null }>(
-      "GET",
-      `${path`/v1/webhooks/${webhookId}/errors`}${qs(query)}`,
-    );
+  async webhookErrors(webhookId: string, query: Omit<ErrorLogQuery, "webhookId"> = {}) {
+    return this.json<ErrorLogPage>("GET", `${path`/v1/webhooks/${webhookId}/errors`}${qs(query)}`);
   }
 
-  async instanceErrors(
-    instanceId: string,
-    query: {
-      limit?: number;
-      before?: string;
-      classification?: string;
-      webhookId?: string;
-      messageId?: string;
-    } = {},
-  ) {
-    return this.json<{ items: ErrorLogItem[]; nextCursor: string | null }>(
-      "GET",
-      `${path`/v1/instances/${instanceId}/errors`}${qs(query)}`,
-    );
+  async instanceErrors(instanceId: string, query: ErrorLogQuery = {}) {
+    return this.json<ErrorLogPage>("GET", `${path`/v1/instances/${instanceId}/errors`}${qs(query)}`);
   }
 
   /** One message of an instance: its delivery state and attempts. */
-  instanceMessage(instanceId: string, messageId: string) {
-    return this.json<MessageDetail>(
-      "GET",
-      `/v1/instances/${instanceId}/messages/${encodeURIComponent(messageId)}`,
-    );
+  async instanceMessage(instanceId: string, messageId: string) {
+    return this.json<MessageDetail>("GET", path`/v1/instances/${instanceId}/messages/${messageId}`);
   }
 
-  usage(query: { instanceId?: string; series?: "daily"; breakdown?: "webhooks" } = {}) {
+  usage(query: UsageQuery = {}) {
     return this.json<Usage>("GET", `/v1/usage${qs(query)}`);
   }
 
@@ -437,11 +260,11 @@ export class Herald {
 
   /** A Stripe Checkout for a plan; send the browser to `url`. */
   startCheckout(plan: string) {
-    return this.json<{ url: string; sessionId: string }>("POST", "/v1/billing/checkout", { plan });
+    return this.json<CheckoutSession>("POST", "/v1/billing/checkout", { plan });
   }
 
   openBillingPortal() {
-    return this.json<{ url: string }>("POST", "/v1/billing/portal");
+    return this.json<PortalSession>("POST", "/v1/billing/portal");
   }
 
   // ---- operator API: a client constructed with token = HERALD_ADMIN_TOKEN ----

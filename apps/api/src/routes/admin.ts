@@ -1,3 +1,12 @@
+import {
+  itemsOf,
+  Plan,
+  PlanChanges,
+  SetPlanRequest,
+  Tenant,
+  TenantParams,
+  TenantsQuery,
+} from "@herald/contract";
 import { PLAN_NAME_PATTERN, PLAN_NAME_RULE } from "@herald/core";
 import type { TenantRow } from "@herald/db";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
@@ -5,35 +14,10 @@ import type { AppContext } from "../context.ts";
 import type { AppEnv } from "../hono-env.ts";
 import { assignPlan, getTenants } from "../services/admin/index.ts";
 import { getPlans } from "../services/plans/list.ts";
-import { PlanChanges, putPlan } from "../services/plans/put.ts";
-import { errorResponses, json, jsonBody } from "./schemas.ts";
+import { putPlan } from "../services/plans/put.ts";
+import { errorResponses, json, jsonBody } from "./responses.ts";
 
 const security = [{ Admin: [] }];
-const limit = z.number().int().min(0).nullable();
-const Plan = z
-  .object({
-    name: z.string(),
-    displayName: z.string(),
-    webhookLimit: limit,
-    monthlyMessageLimit: limit,
-    billOverage: z.boolean(),
-    trialDays: z.number().int().min(1).nullable(),
-    requestsPerSecond: z.number().int().min(1).nullable(),
-    stripePriceId: z.string().nullable(),
-    stripeMeteredPriceId: z.string().nullable(),
-  })
-  .openapi("Plan");
-const PlanInput = PlanChanges.openapi("PlanInput");
-const Tenant = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    plan: z.string(),
-    subscriptionStatus: z.string(),
-    trialEndsAt: z.string().nullable(),
-    createdAt: z.string(),
-  })
-  .openapi("Tenant");
 const toTenant = (t: TenantRow) => ({
   id: t.id,
   name: t.name,
@@ -49,7 +33,7 @@ const listPlansRoute = createRoute({
   summary: "List plans",
   tags: ["Operator"],
   security,
-  responses: { 200: json(z.object({ items: z.array(Plan) }), "Plans"), ...errorResponses(401, 404) },
+  responses: { 200: json(itemsOf(Plan), "Plans"), ...errorResponses(401, 404) },
 });
 const putPlanRoute = createRoute({
   method: "put",
@@ -63,7 +47,7 @@ const putPlanRoute = createRoute({
   security,
   request: {
     params: z.object({ name: z.string().regex(PLAN_NAME_PATTERN, PLAN_NAME_RULE) }),
-    body: jsonBody(PlanInput),
+    body: jsonBody(PlanChanges),
   },
   responses: { 200: json(Plan, "Plan"), ...errorResponses(400, 401, 404) },
 });
@@ -74,12 +58,9 @@ const listTenantsRoute = createRoute({
   tags: ["Operator"],
   security,
   request: {
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(500).default(100),
-      after: z.string().max(64).optional(),
-    }),
+    query: TenantsQuery,
   },
-  responses: { 200: json(z.object({ items: z.array(Tenant) }), "Tenants"), ...errorResponses(401, 404) },
+  responses: { 200: json(itemsOf(Tenant), "Tenants"), ...errorResponses(401, 404) },
 });
 const setPlanRoute = createRoute({
   method: "put",
@@ -88,8 +69,8 @@ const setPlanRoute = createRoute({
   tags: ["Operator"],
   security,
   request: {
-    params: z.object({ tenantId: z.string().max(64) }),
-    body: jsonBody(z.object({ plan: z.string().min(1).max(63) })),
+    params: TenantParams,
+    body: jsonBody(SetPlanRequest),
   },
   responses: { 204: { description: "Done" }, ...errorResponses(400, 401, 404) },
 });

@@ -1,30 +1,26 @@
-import { MAX_PASSWORD_LENGTH, passwordProblem } from "@herald/core";
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import {
+  ChangePasswordRequest,
+  CSRF_COOKIE,
+  LoginRequest,
+  LoginResponse,
+  LogoutEverywhereResponse,
+  ResetPasswordRequest,
+  SESSION_COOKIE,
+  SESSION_TTL_SECONDS,
+  SignupRequest,
+  SignupResponse,
+} from "@herald/contract";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import type { AppContext } from "../context.ts";
 import type { AppEnv } from "../hono-env.ts";
-import { CSRF_COOKIE, SESSION_COOKIE, sessionTokenOf } from "../middleware/session-auth/index.ts";
+import { sessionTokenOf } from "../middleware/session-auth/index.ts";
 import { login } from "../services/auth/login.ts";
 import { changePassword, resetPassword } from "../services/auth/password.ts";
-import {
-  csrfTokenFor,
-  endSession,
-  endUserSessions,
-  readSessionToken,
-  SESSION_TTL_SECONDS,
-} from "../services/auth/session.ts";
+import { csrfTokenFor, endSession, endUserSessions, readSessionToken } from "../services/auth/session.ts";
 import { signup } from "../services/auth/signup.ts";
-import { errorResponses, json, jsonBody } from "./schemas.ts";
-
-/** A new password: length after trimming, and none of the most common ones. */
-const NewPassword = z
-  .string()
-  .max(MAX_PASSWORD_LENGTH)
-  .superRefine((value, check) => {
-    const problem = passwordProblem(value);
-    if (problem) check.addIssue({ code: "custom", message: problem });
-  });
+import { errorResponses, json, jsonBody } from "./responses.ts";
 
 const signupRoute = createRoute({
   method: "post",
@@ -33,16 +29,10 @@ const signupRoute = createRoute({
   summary: "Create a tenant on the trial plan, with a Developer Instance",
   tags: ["Console"],
   request: {
-    body: jsonBody(
-      z.object({
-        email: z.email().max(254).openapi({ example: "ops@contoso.com" }),
-        password: NewPassword,
-        organization: z.string().trim().min(1).max(200),
-      }),
-    ),
+    body: jsonBody(SignupRequest),
   },
   responses: {
-    201: json(z.object({ token: z.string(), tenantId: z.string(), instanceId: z.string() }), "Signed up"),
+    201: json(SignupResponse, "Signed up"),
     ...errorResponses(400, 409, 429, 503),
   },
 });
@@ -53,9 +43,9 @@ const loginRoute = createRoute({
   security: [],
   summary: "Sign in",
   tags: ["Console"],
-  request: { body: jsonBody(z.object({ email: z.string().max(254), password: z.string().max(200) })) },
+  request: { body: jsonBody(LoginRequest) },
   responses: {
-    200: json(z.object({ token: z.string() }), "Signed in"),
+    200: json(LoginResponse, "Signed in"),
     ...errorResponses(400, 401, 429, 503),
   },
 });
@@ -76,7 +66,7 @@ const logoutEverywhereRoute = createRoute({
   tags: ["Console"],
   security: [{ Session: [] }],
   responses: {
-    200: json(z.object({ sessionsEnded: z.number().int() }), "Signed out everywhere"),
+    200: json(LogoutEverywhereResponse, "Signed out everywhere"),
     ...errorResponses(401),
   },
 });
@@ -88,9 +78,7 @@ const changePasswordRoute = createRoute({
   tags: ["Console"],
   security: [{ Session: [] }],
   request: {
-    body: jsonBody(
-      z.object({ currentPassword: z.string().max(MAX_PASSWORD_LENGTH), newPassword: NewPassword }),
-    ),
+    body: jsonBody(ChangePasswordRequest),
   },
   responses: { 204: { description: "Changed" }, ...errorResponses(400, 401, 429, 503) },
 });
@@ -102,7 +90,7 @@ const resetPasswordRoute = createRoute({
   summary: "Set a new password with a one-time reset link's token (from `herald users reset-password`)",
   description: "Ends every session of the user and clears the account's sign-in lockout.",
   tags: ["Console"],
-  request: { body: jsonBody(z.object({ token: z.string().min(1).max(100), newPassword: NewPassword })) },
+  request: { body: jsonBody(ResetPasswordRequest) },
   responses: { 204: { description: "Password set; sign in with it" }, ...errorResponses(400, 429, 503) },
 });
 

@@ -1,5 +1,13 @@
 // Billing: the tenant's plan and subscription, Stripe Checkout and Billing Portal, and Stripe's webhook.
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import {
+  Billing,
+  CheckoutRequest,
+  CheckoutSession,
+  PortalSession,
+  StripeEventReceipt,
+  StripeWebhookHeaders,
+} from "@herald/contract";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { AppContext } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -8,32 +16,10 @@ import { createCheckoutSession } from "../services/billing/checkout.ts";
 import { createPortalSession } from "../services/billing/portal.ts";
 import { getBilling } from "../services/billing/status.ts";
 import { handleStripeWebhook } from "../services/billing/webhook.ts";
-import { errorResponses, json, jsonBody } from "./schemas.ts";
+import { errorResponses, json, jsonBody } from "./responses.ts";
 
 const MAX_EVENT_BYTES = 1024 * 1024;
 const security = [{ Session: [] }];
-
-const PlanSummary = z.object({
-  name: z.string(),
-  displayName: z.string(),
-  webhookLimit: z.number().int().nullable(),
-  monthlyMessageLimit: z.number().int().nullable(),
-  billOverage: z.boolean(),
-  trialDays: z.number().int().nullable(),
-});
-const Billing = z
-  .object({
-    enabled: z.boolean().openapi({ description: "false when this Herald has no Stripe configuration" }),
-    plan: z.string().openapi({ description: "The current plan's name" }),
-    planDetails: PlanSummary,
-    subscriptionStatus: z.string(),
-    trialEndsAt: z.string().nullable(),
-    currentPeriodEnd: z.string().nullable(),
-    paymentFailedAt: z.string().nullable(),
-    hasBillingAccount: z.boolean(),
-    plans: z.array(PlanSummary.extend({ current: z.boolean() })),
-  })
-  .openapi("Billing");
 
 const getRoute = createRoute({
   method: "get",
@@ -51,9 +37,9 @@ const checkoutRoute = createRoute({
   description: "A plan with trial days starts its trial without a card. Redirect the browser to `url`.",
   tags: ["Billing"],
   security,
-  request: { body: jsonBody(z.object({ plan: z.string().min(1).max(63) })) },
+  request: { body: jsonBody(CheckoutRequest) },
   responses: {
-    200: json(z.object({ url: z.string(), sessionId: z.string() }), "Checkout session"),
+    200: json(CheckoutSession, "Checkout session"),
     ...errorResponses(400, 401, 404, 409, 502),
   },
 });
@@ -64,7 +50,7 @@ const portalRoute = createRoute({
   summary: "Open the Stripe Billing Portal (invoices, card, plan changes, cancellation)",
   tags: ["Billing"],
   security,
-  responses: { 200: json(z.object({ url: z.string() }), "Portal session"), ...errorResponses(401, 404, 502) },
+  responses: { 200: json(PortalSession, "Portal session"), ...errorResponses(401, 404, 502) },
 });
 
 const webhookRoute = createRoute({
@@ -75,12 +61,9 @@ const webhookRoute = createRoute({
   description:
     "Called by Stripe with a signed event (raw JSON body, `Stripe-Signature` header). Each event id is applied once; a replay answers `duplicate: true` and changes nothing.",
   tags: ["Billing"],
-  request: { headers: z.object({ "stripe-signature": z.string().optional() }) },
+  request: { headers: StripeWebhookHeaders },
   responses: {
-    200: json(
-      z.object({ received: z.literal(true), duplicate: z.boolean(), outcome: z.string() }),
-      "Event accepted",
-    ),
+    200: json(StripeEventReceipt, "Event accepted"),
     ...errorResponses(400, 404, 413),
   },
 });

@@ -1,13 +1,20 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import {
+  BindingKey,
+  BindingKeyParams,
+  CreatedBindingKey,
+  Instance,
+  InstanceParams,
+  itemsOf,
+  NameRequest,
+} from "@herald/contract";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { AppContext } from "../context.ts";
 import type { AppEnv } from "../hono-env.ts";
 import { createBindingKey, listBindingKeys, revokeBindingKey } from "../services/binding-keys/index.ts";
 import { createInstance, listInstances, updateInstance } from "../services/instances/index.ts";
-import { BindingKey, errorResponses, Instance, json, jsonBody, toBindingKey, toInstance } from "./schemas.ts";
+import { errorResponses, json, jsonBody, toBindingKey, toInstance } from "./responses.ts";
 
 const security = [{ Session: [] }];
-const InstanceParams = z.object({ instanceId: z.string().min(1).max(64) });
-const Name = z.object({ name: z.string().trim().min(1).max(200) });
 
 const listRoute = createRoute({
   method: "get",
@@ -15,7 +22,7 @@ const listRoute = createRoute({
   summary: "List instances",
   tags: ["Console"],
   security,
-  responses: { 200: json(z.object({ items: z.array(Instance) }), "Instances"), ...errorResponses(401) },
+  responses: { 200: json(itemsOf(Instance), "Instances"), ...errorResponses(401) },
 });
 const createInstanceRoute = createRoute({
   method: "post",
@@ -23,7 +30,7 @@ const createInstanceRoute = createRoute({
   summary: "Create an instance",
   tags: ["Console"],
   security,
-  request: { body: jsonBody(Name) },
+  request: { body: jsonBody(NameRequest) },
   responses: { 201: json(Instance, "Created"), ...errorResponses(400, 401) },
 });
 const renameRoute = createRoute({
@@ -32,7 +39,7 @@ const renameRoute = createRoute({
   summary: "Rename an instance",
   tags: ["Console"],
   security,
-  request: { params: InstanceParams, body: jsonBody(Name) },
+  request: { params: InstanceParams, body: jsonBody(NameRequest) },
   responses: { 200: json(Instance, "Renamed"), ...errorResponses(400, 401, 404) },
 });
 const createKeyRoute = createRoute({
@@ -41,9 +48,9 @@ const createKeyRoute = createRoute({
   summary: "Create binding keys (the LicenseSecret is shown once)",
   tags: ["Console"],
   security,
-  request: { params: InstanceParams, body: jsonBody(Name) },
+  request: { params: InstanceParams, body: jsonBody(NameRequest) },
   responses: {
-    201: json(BindingKey.extend({ licenseSecret: z.string() }), "Created; copy the secret now"),
+    201: json(CreatedBindingKey, "Created; copy the secret now"),
     ...errorResponses(400, 401, 404),
   },
 });
@@ -55,7 +62,7 @@ const listKeysRoute = createRoute({
   security,
   request: { params: InstanceParams },
   responses: {
-    200: json(z.object({ items: z.array(BindingKey) }), "Binding keys"),
+    200: json(itemsOf(BindingKey), "Binding keys"),
     ...errorResponses(401, 404),
   },
 });
@@ -65,7 +72,7 @@ const revokeKeyRoute = createRoute({
   summary: "Revoke binding keys",
   tags: ["Console"],
   security,
-  request: { params: InstanceParams.extend({ bindingKeyId: z.string().min(1).max(64) }) },
+  request: { params: BindingKeyParams },
   responses: { 200: json(BindingKey, "Revoked"), ...errorResponses(401, 404) },
 });
 

@@ -1,4 +1,18 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import {
+  CreateWebhookRequest,
+  ErrorLogPage,
+  ErrorLogQuery,
+  InstanceParams,
+  itemsOf,
+  MessageDetail,
+  MessageParams,
+  TestWebhookRequest,
+  TestWebhookResponse,
+  UpdateWebhookRequest,
+  Webhook,
+  WebhookParams,
+} from "@herald/contract";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { AppContext } from "../context.ts";
 import type { AppEnv } from "../hono-env.ts";
 import { listErrors } from "../services/errors/list.ts";
@@ -7,63 +21,9 @@ import type { Enqueuer } from "../services/messages/enqueue.ts";
 import { createWebhook } from "../services/webhooks/create.ts";
 import { deleteWebhook, listWebhooks, requireWebhook, updateWebhook } from "../services/webhooks/manage.ts";
 import { testWebhook } from "../services/webhooks/test.ts";
-import {
-  ErrorLogItem,
-  errorResponses,
-  json,
-  jsonBody,
-  MessageDetail,
-  SendMessageResponse,
-  toErrorLogItem,
-  toMessageDetail,
-  toWebhook,
-  Webhook,
-} from "./schemas.ts";
+import { errorResponses, json, jsonBody, toErrorLogItem, toMessageDetail, toWebhook } from "./responses.ts";
 
 const security = [{ Session: [] }];
-const InstanceParams = z.object({ instanceId: z.string().min(1).max(64) });
-const WebhookParams = z.object({ webhookId: z.string().min(1).max(64) });
-const Url = z
-  .string()
-  .min(1)
-  .max(2048)
-  .openapi({ example: "https://contoso.webhook.office.com/webhookb2/…" });
-const Description = z.string().max(1000);
-const EntraAppId = z.string().min(1).max(64).nullable().openapi({
-  description: "The Entra app whose token is sent to a flow restricted to a tenant's users; null: none.",
-});
-const RatePolicyText = z.string().trim().min(1).max(200).nullable().openapi({
-  description:
-    "This webhook's own rate policy (\"2/1s,100/60s\"), overriding its kind's default; null: the default.",
-});
-
-const ErrorLogQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z
-    .string()
-    .regex(/^el_[0-9a-f]{32}$/, "must be the nextCursor of a previous page")
-    .optional()
-    .openapi({ description: "nextCursor of the previous page" }),
-  classification: z
-    .enum([
-      "gone",
-      "throttled",
-      "bad_request",
-      "transient",
-      "too_large",
-      "redirect",
-      "state",
-      "flow_off",
-      "flow_deleted",
-      "flow_unauthorized",
-      "entra_refused",
-    ])
-    .optional(),
-  webhookId: z.string().max(64).optional(),
-  messageId: z.string().max(64).optional(),
-});
-const ErrorLogPage = z.object({ items: z.array(ErrorLogItem), nextCursor: z.string().nullable() });
-
 const createWebhookRoute = createRoute({
   method: "post",
   path: "/v1/instances/{instanceId}/webhooks",
@@ -72,15 +32,7 @@ const createWebhookRoute = createRoute({
   security,
   request: {
     params: InstanceParams,
-    body: jsonBody(
-      z.object({
-        name: z.string().trim().min(1).max(200),
-        url: Url,
-        description: Description.optional(),
-        entraAppId: EntraAppId.optional(),
-        ratePolicy: RatePolicyText.optional(),
-      }),
-    ),
+    body: jsonBody(CreateWebhookRequest),
   },
   responses: { 201: json(Webhook, "Registered"), ...errorResponses(400, 401, 404, 429) },
 });
@@ -91,7 +43,7 @@ const listWebhooksRoute = createRoute({
   tags: ["Console"],
   security,
   request: { params: InstanceParams },
-  responses: { 200: json(z.object({ items: z.array(Webhook) }), "Webhooks"), ...errorResponses(401, 404) },
+  responses: { 200: json(itemsOf(Webhook), "Webhooks"), ...errorResponses(401, 404) },
 });
 const getWebhookRoute = createRoute({
   method: "get",
@@ -110,18 +62,7 @@ const patchWebhookRoute = createRoute({
   security,
   request: {
     params: WebhookParams,
-    body: jsonBody(
-      z
-        .object({
-          name: z.string().trim().min(1).max(200).optional(),
-          url: Url.optional(),
-          description: Description.nullable().optional(),
-          active: z.boolean().optional(),
-          entraAppId: EntraAppId.optional(),
-          ratePolicy: RatePolicyText.optional(),
-        })
-        .strict(),
-    ),
+    body: jsonBody(UpdateWebhookRequest),
   },
   responses: { 200: json(Webhook, "Updated"), ...errorResponses(400, 401, 404) },
 });
@@ -144,11 +85,11 @@ const testWebhookRoute = createRoute({
     params: WebhookParams,
     body: {
       required: false,
-      content: { "application/json": { schema: z.object({ textMessage: z.string().max(2000).optional() }) } },
+      content: { "application/json": { schema: TestWebhookRequest } },
     },
   },
   responses: {
-    200: json(SendMessageResponse.extend({ httpStatus: z.number().int().nullable() }), "Teams' answer"),
+    200: json(TestWebhookResponse, "Teams' answer"),
     ...errorResponses(401, 404, 409),
   },
 });
@@ -177,7 +118,7 @@ const instanceMessageRoute = createRoute({
   summary: "A message of the instance: its delivery state and attempts (the error log links to it)",
   tags: ["Console"],
   security,
-  request: { params: InstanceParams.extend({ messageId: z.string().min(1).max(64) }) },
+  request: { params: InstanceParams.merge(MessageParams) },
   responses: { 200: json(MessageDetail, "The message"), ...errorResponses(401, 404) },
 });
 

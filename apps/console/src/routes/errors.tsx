@@ -18,9 +18,9 @@ export function errorRoutes(options: ConsoleOptions) {
     const webhookId = c.req.query("webhookId");
     const before = c.req.query("before");
     const filters = {
-      classification: ERROR_KINDS.some((k) => k.value === classification) ? classification : undefined,
+      classification: ERROR_KINDS.find((k) => k.value === classification)?.value,
       webhookId: webhookId && /^[\w-]{1,64}$/.test(webhookId) ? webhookId : undefined,
-      before: before && /^\d+$/.test(before) ? before : undefined,
+      before: before && /^[\w-]{1,64}$/.test(before) ? before : undefined,
     };
     const [channels, page] = await Promise.all([
       shell.herald.listWebhooks(shell.instance.id),

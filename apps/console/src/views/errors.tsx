@@ -1,4 +1,5 @@
 // The Error Log tab: what Teams answered, to which channel, and what Herald did about it.
+import type { ErrorLogClassification } from "@herald/contract";
 import type { ErrorLogItem, Webhook } from "@herald/sdk";
 import type { Instance, Shell } from "../context.ts";
 import { type ErrorEvent, splitTimes, toEvents } from "../error-events.ts";
@@ -7,7 +8,7 @@ import { AppShell } from "./layout.tsx";
 import { TeamsTabs } from "./teams-tabs.tsx";
 
 /** The api's classifications, in the words of Autotask's error list. */
-export const ERROR_KINDS: ReadonlyArray<{ value: string; label: string; tone: Tone }> = [
+export const ERROR_KINDS: ReadonlyArray<{ value: ErrorLogClassification; label: string; tone: Tone }> = [
   { value: "gone", label: "Webhook or channel removed", tone: "danger" },
   { value: "throttled", label: "Rate limited", tone: "warning" },
   { value: "bad_request", label: "Refused by Teams", tone: "danger" },

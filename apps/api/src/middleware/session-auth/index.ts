@@ -1,14 +1,11 @@
 import { timingSafeEqual } from "node:crypto";
+import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from "@herald/contract";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppContext } from "../../context.ts";
 import { DomainError } from "../../errors.ts";
 import type { AppEnv } from "../../hono-env.ts";
 import { csrfTokenFor, readSessionToken, verifySession } from "../../services/auth/session.ts";
-
-export const SESSION_COOKIE = "herald_session";
-export const CSRF_COOKIE = "herald_csrf";
-export const CSRF_HEADER = "x-csrf-token";
 
 export interface SessionAuthOptions {
   ctx: AppContext;

@@ -4,12 +4,12 @@
 // The row is what makes a session revocable; each replica remembers a row for at most
 // SESSION_CHECK_TTL_MS, so a revocation reaches every replica within that bound.
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { SESSION_TTL_SECONDS } from "@herald/contract";
 import { getSession, insertSession, revokeSession, revokeUserSessions, type SessionRow } from "@herald/db";
 import type { AppContext } from "../../context.ts";
 import { DomainError } from "../../errors.ts";
 import { RuntimeCache } from "../runtime-cache.ts";
 
-export const SESSION_TTL_SECONDS = 7 * 24 * 3600;
 /** How long a replica trusts a session row it read: revocation reaches every replica within this. */
 export const SESSION_CHECK_TTL_MS = 2_000;
 

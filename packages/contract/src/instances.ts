@@ -1,0 +1,32 @@
+// Instances and their binding keys (LicenseKey + LicenseSecret).
+import { z } from "@hono/zod-openapi";
+import { Id } from "./common.ts";
+
+export const InstanceParams = z.object({ instanceId: Id });
+export const BindingKeyParams = InstanceParams.extend({ bindingKeyId: Id });
+
+export const NameRequest = z.object({ name: z.string().trim().min(1).max(200) });
+export type NameRequest = z.input<typeof NameRequest>;
+
+export const Instance = z
+  .object({ id: z.string(), name: z.string(), createdAt: z.string() })
+  .openapi("Instance");
+export type Instance = z.infer<typeof Instance>;
+
+export const BindingKey = z
+  .object({
+    id: z.string(),
+    instanceId: z.string(),
+    name: z.string(),
+    licenseKey: z.string(),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi("BindingKey");
+export type BindingKey = z.infer<typeof BindingKey>;
+
+export const CreatedBindingKey = BindingKey.extend({ licenseSecret: z.string() }).openapi(
+  "CreatedBindingKey",
+);
+export type CreatedBindingKey = z.infer<typeof CreatedBindingKey>;
