@@ -22,7 +22,15 @@ beforeAll(async () => {
   ids.messageId = (await victim.activity.sendMessage(ids.webhookId, "private")).messageId ?? "";
   ids.tenantId = victim.tenantId;
   ids.name = "trial";
+  ids.entraAppId = (await victim.console.createEntraApp(victim.instanceId, ENTRA_APP)).id;
 });
+
+const ENTRA_APP = {
+  name: "probe",
+  tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+  clientId: "0b5f6a39-3c52-4a6e-9d1f-5c2f1a7e8b90",
+  clientSecret: "probe-secret",
+};
 afterAll(() => h.close());
 
 type Auth = "session" | "license" | "admin" | "public";
@@ -74,6 +82,7 @@ function authOf(method: string, pattern: string): Auth {
 function bodyFor(method: string, path: string): unknown {
   if (method === "GET" || method === "DELETE") return undefined;
   if (path.endsWith("/webhooks")) return { name: "probe", url: h.sim.legacyUrl() };
+  if (path.endsWith("/entra-apps")) return ENTRA_APP;
   if (path.endsWith("/test")) return {};
   if (path.startsWith("/v1/webhooks/")) return { name: "renamed" };
   if (path === "/v1/messages") return { webhookId: ids.webhookId, textMessage: "probe" };
@@ -196,7 +205,8 @@ describe("tenant isolation and authentication, on every route", () => {
     let leaks = 0;
     const victimIdValues = Object.values(ids).filter((v) => v.length > 8);
     for (const r of routes().filter(
-      (x) => x.auth !== "admin" && /:(instanceId|webhookId|bindingKeyId|messageId)/.test(x.pattern),
+      (x) =>
+        x.auth !== "admin" && /:(instanceId|webhookId|bindingKeyId|messageId|entraAppId)/.test(x.pattern),
     )) {
       const path = fill(r.pattern);
       const headers: Record<string, string> =

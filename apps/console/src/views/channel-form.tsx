@@ -101,7 +101,9 @@ export function ChannelFormPage(p: ChannelFormProps & { shell: Shell; error?: st
         title={editing ? `Edit “${p.webhook?.name}”` : "Add a Teams channel"}
         lead={
           editing
-            ? `Webhook ID ${p.webhook?.webhookId} stays the same, so senders need no change.`
+            ? p.webhook?.kind === "legacy"
+              ? `Move to Workflows: Microsoft retired Office 365 connectors in 2026. In the Teams channel, create a Workflows webhook ("Post to a channel when a webhook request is received") and paste its URL below. Webhook ID ${p.webhook.webhookId}, its history and usage stay the same, so senders need no change.`
+              : `Webhook ID ${p.webhook?.webhookId} stays the same, so senders need no change.`
             : `Register a channel's webhook URL in ${p.instance.name} and get a webhook ID for sendMessage.`
         }
       />

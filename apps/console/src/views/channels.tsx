@@ -123,6 +123,14 @@ function ChannelRow({ webhook: w, instance, csrf }: { webhook: Webhook; instance
           <span class="nowrap">{w.kind === "workflows" ? "Workflows URL" : "Legacy connector URL"}</span>
           <MaskedUrl url={w.url} />
         </div>
+        {w.warnings.map((warning) => (
+          <p class="channel-warning" data-warning={warning.code}>
+            <Badge tone="warning">
+              {warning.code === "connector_retired" ? "Connector retired" : "Warning"}
+            </Badge>{" "}
+            {warning.message}
+          </p>
+        ))}
       </td>
       <td data-label="Description" class={w.description ? "cell-description" : "cell-description muted"}>
         {w.description || "—"}
@@ -151,9 +159,16 @@ export function ChannelState({ webhook: w }: { webhook: Webhook }) {
       return (
         <div class="state">
           <Badge tone="warning">Paused</Badge>
-          <p class="state-reason">
-            Teams is rate limiting this channel; posting resumes after <LocalTime iso={w.pausedUntil} />.
-          </p>
+          {w.pausedReason ? (
+            <p class="state-reason">
+              {w.pausedReason} Next check after <LocalTime iso={w.pausedUntil} />; activate the channel to
+              resume at once.
+            </p>
+          ) : (
+            <p class="state-reason">
+              Teams is rate limiting this channel; posting resumes after <LocalTime iso={w.pausedUntil} />.
+            </p>
+          )}
         </div>
       );
     case "disabled":
@@ -195,6 +210,12 @@ function ChannelMenu({ webhook: w, instance, csrf }: { webhook: Webhook; instanc
           <Icon name="edit" />
           Edit
         </a>
+        {w.kind === "legacy" ? (
+          <a class="menu-item" href={`${base}/edit`} data-move-to-workflows="">
+            <Icon name="edit" />
+            Move to Workflows
+          </a>
+        ) : null}
         <button
           type="button"
           class="menu-item js-only"

@@ -15,6 +15,10 @@ export const ERROR_KINDS: ReadonlyArray<{ value: ErrorLogClassification; label: 
   { value: "transient", label: "Temporary failure", tone: "warning" },
   { value: "too_large", label: "Message too large", tone: "danger" },
   { value: "redirect", label: "Redirect", tone: "danger" },
+  { value: "flow_off", label: "Flow turned off", tone: "warning" },
+  { value: "flow_deleted", label: "Flow deleted", tone: "danger" },
+  { value: "flow_unauthorized", label: "Flow refused the caller", tone: "danger" },
+  { value: "entra_refused", label: "Entra refused the token", tone: "warning" },
   { value: "state", label: "Channel state change", tone: "neutral" },
 ];
 

@@ -4,9 +4,22 @@
 import {
   buildTeamsPayload,
   classifyTeamsAnswer,
+  type DeliveryDecision,
   decideDelivery,
   LEGACY_CONNECTOR_POLICY,
 } from "@herald/core";
+
+/** What a connector that stopped answering most likely means since 2026, and the way out. */
+export const CONNECTOR_RETIRED_HINT =
+  "Microsoft retired Office 365 connectors in 2026; create a Workflows webhook in the channel and use Move to Workflows (the webhook ID stays the same).";
+
+/** A connector Teams calls gone is disabled with the sentence that says why connectors go now. */
+function withRetirement(decision: DeliveryDecision): DeliveryDecision {
+  const c = decision.channel;
+  if (c.action !== "disable") return decision;
+  return { ...decision, channel: { ...c, reason: `${c.reason} ${CONNECTOR_RETIRED_HINT}` } };
+}
+
 import type { EndpointKind } from "./index.ts";
 
 export const legacyConnector: EndpointKind = {
@@ -14,5 +27,8 @@ export const legacyConnector: EndpointKind = {
   ratePolicy: () => LEGACY_CONNECTOR_POLICY,
   buildPayload: (input) => buildTeamsPayload("legacy", input),
   classify: (answer, nowMs) => classifyTeamsAnswer("legacy", answer, nowMs),
-  decide: decideDelivery,
+  decide: (classification, inputs) => {
+    const decision = decideDelivery(classification, inputs);
+    return classification.kind === "gone" ? withRetirement(decision) : decision;
+  },
 };
