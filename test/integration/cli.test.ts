@@ -49,6 +49,27 @@ describe("herald send", () => {
     expect(h.sim.requests(url).map((r) => r.text)).toEqual(["Ticket #1234 was raised"]);
   });
 
+  it("reads the text from a pipe, as in `echo … | herald send wh_…`", async () => {
+    const url = h.sim.legacyUrl();
+    const webhookId = await t.addWebhook(url);
+    const env = {
+      HERALD_URL: base,
+      HERALD_LICENSE_KEY: t.licenseKey,
+      HERALD_LICENSE_SECRET: t.licenseSecret,
+    };
+    const piped = await runHerald(["send", webhookId], env, 60_000, "Backup finished: 12 GB\n");
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(JSON.parse(piped.stdout)).toMatchObject({ status: "delivered" });
+    const dash = await runHerald(["send", webhookId, "-"], env, 60_000, "line one\nline two\n");
+    expect(dash.code, dash.stderr).toBe(0);
+    expect(h.sim.requests(url).map((r) => r.text)).toEqual(["Backup finished: 12 GB", "line one\nline two"]);
+    // Nothing piped and no text: a usage error (2), and nothing is sent.
+    const empty = await runHerald(["send", webhookId], env, 60_000, "");
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain("piped to stdin");
+    expect(h.sim.requests(url)).toHaveLength(2);
+  });
+
   it("exits 1 and still prints the answer when the message is rejected", async () => {
     const result = await runHerald(["send", "wh_unknown", "hello", "--url", base], {
       HERALD_LICENSE_KEY: t.licenseKey,

@@ -16,11 +16,13 @@ export function runHerald(
   args: string[],
   env: Record<string, string> = {},
   timeoutMs = 60_000,
+  input?: string,
 ): Promise<CliResult> {
   // A clean environment: nothing of the developer's shell (DATABASE_URL, HERALD_*) leaks in.
   return runProcess(process.execPath, [...TYPESCRIPT, BIN, ...args], {
     env: { HOME: process.env.HOME ?? "", HERALD_LOG_LEVEL: "warn", ...env },
     timeoutMs,
+    ...(input === undefined ? {} : { input }),
   });
 }
 
@@ -31,14 +33,20 @@ export function runHerald(
 export function runProcess(
   command: string,
   args: string[],
-  { env = {}, timeoutMs = 60_000 }: { env?: Record<string, string>; timeoutMs?: number } = {},
+  {
+    env = {},
+    timeoutMs = 60_000,
+    input,
+  }: { env?: Record<string, string>; timeoutMs?: number; input?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? "", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
+      // stdin is a pipe that ends after `input` (at once without it), as in `echo text | command`.
+      stdio: ["pipe", "pipe", "pipe"],
     });
+    child.stdin.end(input ?? "");
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => {

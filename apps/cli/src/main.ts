@@ -3,7 +3,7 @@ import { CommanderError } from "commander";
 import { CliError, processIo } from "./io.ts";
 import { buildProgram } from "./program.ts";
 
-const program = buildProgram(processIo).exitOverride();
+const program = buildProgram(processIo);
 
 try {
   await program.parseAsync(process.argv);
@@ -12,8 +12,9 @@ try {
 }
 
 function exitCodeOf(error: unknown): number {
-  // --help and --version end the program through an error too, with exit code 0.
-  if (error instanceof CommanderError) return error.exitCode;
+  // --help and --version end the program through an error too, with exit code 0; every other
+  // CommanderError is a usage error (unknown command or option, missing argument): status 2.
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
   if (error instanceof CliError) {
     if (error.message) process.stderr.write(`herald: ${error.message}\n`);
     return error.exitCode;

@@ -17,6 +17,8 @@ export function buildProgram(io: Io): Command {
     )
     .version("0.1.0")
     .showHelpAfterError()
+    // Before the commands are added, so that they inherit it: every usage error reaches main.ts.
+    .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerRunCommands(program, io);
   registerMigrate(program, io);

@@ -27,12 +27,15 @@ describe("herald --help", () => {
     for (const option of ["--url", "--key", "--secret", "--wait", "--idempotency-key", "--card"]) {
       expect(send).toContain(option);
     }
+    expect(send).toContain("read from stdin");
+    expect(send).toMatch(/^ {2}2 {2}usage error/m);
     expect((await herald(["rotate-key", "--help"])).stdout).toContain("HERALD_SECRET_PREVIOUS");
   });
 
-  it("refuses an unknown command with exit status 1", async () => {
+  it("refuses an unknown command or option as a usage error, exit status 2", async () => {
+    expect((await herald(["send", "wh_x", "--no-such-option"])).code).toBe(2);
     const { code, stderr } = await herald(["deliver-everything"]);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toContain("unknown command 'deliver-everything'");
   });
 });

@@ -4,7 +4,13 @@ import { progress } from "../src/progress.ts";
 
 function capture(interactive: boolean) {
   let err = "";
-  const io: Io = { out: () => {}, err: (t) => (err += t), interactive, env: {} };
+  const io: Io = {
+    out: () => {},
+    err: (t) => (err += t),
+    interactive,
+    env: {},
+    readPiped: async () => undefined,
+  };
   return { io, err: () => err };
 }
 

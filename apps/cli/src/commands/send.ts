@@ -17,7 +17,12 @@ interface SendOptions {
 export function registerSend(program: Command, io: Io): void {
   program
     .command("send <webhookId> [text...]")
-    .description("send a message to a webhook with a binding key and print the SendMessageResponse")
+    .summary("send a message to a webhook with a binding key")
+    .description(
+      "Send a message to a webhook with a binding key and print the SendMessageResponse.\n" +
+        "The text is the arguments after the webhook ID; without any (or with -), it is read from stdin\n" +
+        "when stdin is piped or redirected: echo 'Backup done' | herald send wh_…",
+    )
     .option("--url <url>", "Herald's address (HERALD_URL)", io.env.HERALD_URL || "http://localhost:3000")
     .option("--key <licenseKey>", "the binding key's LicenseKey (HERALD_LICENSE_KEY)")
     .option(
@@ -33,7 +38,17 @@ export function registerSend(program: Command, io: Io): void {
     .option("--card <file>", "a JSON file with a MessageCard or an Adaptive Card to send")
     .addHelpText(
       "after",
-      '\nExit status: 0 when delivered or queued, 1 when failed or rejected.\nExample: HERALD_LICENSE_KEY=hk_… HERALD_LICENSE_SECRET=hs_… herald send wh_… "Ticket #1234 was raised"',
+      [
+        "",
+        "Exit status:",
+        "  0  delivered, or queued (--wait 0, or Teams asked to wait)",
+        "  1  failed or rejected (the SendMessageResponse on stdout says why), or Herald unreachable",
+        "  2  usage error: no binding key, no text, a bad option or card file; nothing was sent",
+        "",
+        "Examples:",
+        '  HERALD_LICENSE_KEY=hk_… HERALD_LICENSE_SECRET=hs_… herald send wh_… "Ticket #1234 was raised"',
+        "  df -h / | herald send wh_… --source disk-check",
+      ].join("\n"),
     )
     .action(async (webhookId: string, words: string[], o: SendOptions) => {
       const licenseKey = o.key ?? io.env.HERALD_LICENSE_KEY;
@@ -43,10 +58,14 @@ export function registerSend(program: Command, io: Io): void {
           "Give the binding key: --key and --secret, or HERALD_LICENSE_KEY and HERALD_LICENSE_SECRET.",
           2,
         );
-      const text = words.join(" ");
+      const fromStdin = words.length === 0 || (words.length === 1 && words[0] === "-");
+      const piped = fromStdin ? await io.readPiped() : undefined;
+      // A piped text ends with the newline its producer printed; Teams would show it as a blank line.
+      const text = piped !== undefined ? piped.replace(/\r?\n$/, "") : fromStdin ? "" : words.join(" ");
       const options: SendMessageOptions = {};
       if (o.card) options.card = await readCard(o.card);
-      if (!text && !options.card) throw new CliError("Give the text to send (or --card <file>).", 2);
+      if (!text.trim() && !options.card)
+        throw new CliError("Give the text to send: as arguments, piped to stdin, or --card <file>.", 2);
       if (o.wait !== undefined) {
         const wait = Number(o.wait);
         if (!Number.isInteger(wait) || wait < 0 || wait > 30)
