@@ -2,7 +2,7 @@
 // test connection, a message through the API counted on the Channels tab and the usage dashboard,
 // and a removed connector (410) disabling the channel with its reason in the Error Log.
 import { readFileSync } from "node:fs";
-import { Herald } from "@herald/sdk";
+import { Herald, type HeraldError } from "@herald/sdk";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -414,11 +414,44 @@ describe("tenant console", () => {
     );
     await screenshot(page, "16b-not-found-page");
     await page.goto("/console/usage");
+    // Signing out ends the session itself: the token it had stops working (not just the cookie).
+    const token = (await context.cookies()).find((c) => c.name === "herald_session")?.value ?? "";
+    expect(token).not.toBe("");
+    const withToken = new Herald({ baseUrl: herald.baseUrl, token });
+    expect((await withToken.listInstances()).items.length).toBeGreaterThan(0);
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect.poll(() => new URL(page.url()).pathname).toBe("/console/login");
     expect(await page.locator(".flash").textContent()).toContain("signed out");
+    expect(
+      await withToken.listInstances().then(
+        () => 200,
+        (e: HeraldError) => e.status,
+      ),
+    ).toBe(401);
     await page.goto("/console/usage");
     await expect.poll(() => new URL(page.url()).pathname).toBe("/console/login");
+  });
+
+  it("signs out everywhere from the account page: other browsers' sessions end too", async () => {
+    const other = await newContext(browser, herald.baseUrl);
+    const elsewhere = await other.newPage();
+    const otherProblems = watchProblems(elsewhere);
+    for (const p of [page, elsewhere]) {
+      await p.goto("/console/login");
+      await p.getByLabel("Email").fill(email);
+      await p.getByLabel("Password").fill(password);
+      await p.getByRole("button", { name: "Sign in" }).click();
+      await expect.poll(() => new URL(p.url()).pathname).toMatch(/\/channels$/);
+    }
+    await page.goto("/console/account");
+    await screenshot(page, "16c-account");
+    await page.getByRole("button", { name: "Sign out everywhere" }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe("/console/login");
+    expect(await page.locator(".flash").textContent()).toContain("signed out everywhere");
+    await elsewhere.goto("/console/usage");
+    await expect.poll(() => new URL(elsewhere.url()).pathname).toBe("/console/login");
+    expect(otherProblems).toEqual([]);
+    await other.close();
   });
 
   it("reported no script errors or CSP violations", () => {
