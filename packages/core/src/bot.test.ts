@@ -11,6 +11,7 @@ import {
   formatLinkCode,
   normaliseLinkCode,
   parseLinkCommand,
+  serviceUrlProblem,
 } from "./bot.ts";
 import { DEFAULT_RETRY } from "./delivery-policy.ts";
 import { admits, findViolations, nextSendAt } from "./rate.ts";
@@ -254,5 +255,17 @@ describe("link codes", () => {
     const code = formatLinkCode(new Uint8Array([0, 1, 2, 3, 31, 32, 200, 255]));
     expect(code).toMatch(/^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
     expect(normaliseLinkCode(code)).toHaveLength(8);
+  });
+});
+
+describe("serviceUrlProblem", () => {
+  it("admits Microsoft's Bot Connector hosts over https and loopback only when named", () => {
+    const hosts = ["smba.trafficmanager.net", "127.0.0.1"];
+    expect(serviceUrlProblem("https://smba.trafficmanager.net/emea/", hosts)).toBeNull();
+    expect(serviceUrlProblem("http://smba.trafficmanager.net/emea/", hosts)).toMatch(/https/);
+    expect(serviceUrlProblem("https://evil.example/", hosts)).toMatch(/not on HERALD_BOT_SERVICE_URLS/);
+    expect(serviceUrlProblem("http://127.0.0.1:4010/amer/", hosts)).toBeNull();
+    expect(serviceUrlProblem("http://127.0.0.1:4010/amer/", ["*.trafficmanager.net"])).not.toBeNull();
+    expect(serviceUrlProblem("not a url", hosts)).not.toBeNull();
   });
 });

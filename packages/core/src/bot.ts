@@ -4,6 +4,8 @@
 import { buildTeamsPayload, MAX_PAYLOAD_BYTES, type MessageInput, type PayloadResult } from "./cards.ts";
 import type { Classification } from "./classify.ts";
 import { type DeliveryContext, type DeliveryDecision, decideDelivery } from "./delivery-policy.ts";
+import { matchHost } from "./host-patterns.ts";
+import { isInternalAddress, isLoopbackHost } from "./ip.ts";
 import { isJsonObject, utf8Length } from "./json.ts";
 import type { RatePolicy } from "./rate.ts";
 import { parseRetryAfter } from "./retry-after.ts";
@@ -239,6 +241,25 @@ export function decideBotDelivery(
   }
 }
 
+/**
+ * The bot's answer in the webhook kinds' terms, for callers that only need its broad meaning (the
+ * error log's classification column, metrics); decisions are made by decideBotDelivery.
+ */
+export function webhookClassificationOfBot(c: BotClassification): Classification {
+  switch (c.kind) {
+    case "delivered":
+      return { kind: "delivered" };
+    case "terminal":
+      if (c.effect !== "fail_message")
+        return { kind: "gone", status: 404, text: c.text, reason: "channel_not_found" };
+      return c.code === "MessageSizeTooBig"
+        ? { kind: "too_large", status: 413, text: c.text }
+        : { kind: "bad_request", status: c.status, text: c.text };
+    default:
+      return asWebhookClassification(c);
+  }
+}
+
 /** The webhook kinds' classification for the outcomes both share, so one policy decides them. */
 function asWebhookClassification(
   c: Extract<BotClassification, { kind: "throttled" | "transient" | "bad_request" }>,
@@ -260,12 +281,14 @@ function asWebhookClassification(
 }
 
 /**
- * The activity for a message. Text alone is a text activity; with a card, the text goes into the
- * card and the activity carries the attachment only: Teams splits an activity holding both into
- * two messages and answers without an id, so Herald could neither confirm nor edit it.
+ * The activity for a message. Text alone is a text activity; with a card or mentions, the text goes
+ * into an Adaptive Card and the activity carries the attachment only: Teams splits an activity
+ * holding both into two messages and answers without an id, so Herald could neither confirm nor
+ * edit it.
  */
 export function buildBotActivity(input: MessageInput): PayloadResult {
-  if (input.card === undefined || input.card === null) {
+  const plain = (input.card === undefined || input.card === null) && (input.mentions ?? []).length === 0;
+  if (plain) {
     const text = input.text?.trim() === "" ? undefined : input.text;
     if (text === undefined) {
       return {
@@ -278,14 +301,14 @@ export function buildBotActivity(input: MessageInput): PayloadResult {
     const body = JSON.stringify(payload);
     const bytes = utf8Length(body);
     if (bytes > MAX_PAYLOAD_BYTES) return tooLarge(bytes);
-    return { ok: true, payload, body, bytes };
+    return { ok: true, payload, body, bytes, mentionsAsText: false };
   }
   const built = buildTeamsPayload("workflows", input);
   if (!built.ok) return built;
   const { attachments } = built.payload;
   const payload = { type: "message", attachments };
   const body = JSON.stringify(payload);
-  return { ok: true, payload, body, bytes: utf8Length(body) };
+  return { ok: true, payload, body, bytes: utf8Length(body), mentionsAsText: false };
 }
 
 function tooLarge(bytes: number): PayloadResult {
@@ -396,4 +419,59 @@ export function formatLinkCode(random: Uint8Array): string {
   let code = "";
   for (let i = 0; i < 8; i++) code += LINK_ALPHABET[(random[i] ?? 0) % LINK_ALPHABET.length];
   return `${code.slice(0, 4)}-${code.slice(4)}`;
+}
+
+/**
+ * Whether Herald's bot may talk to a serviceUrl (an activity's, or a stored team's): its host must be
+ * on HERALD_BOT_SERVICE_URLS, over https; a loopback or private host only when listed exactly, and
+ * then plain http is allowed too (the emulator has no TLS). Answers the reason when it may not.
+ */
+export function serviceUrlProblem(serviceUrl: string, allowedHosts: readonly string[]): string | null {
+  let url: URL;
+  try {
+    url = new URL(serviceUrl);
+  } catch {
+    return "the serviceUrl is not a URL";
+  }
+  if (url.username !== "" || url.password !== "") return "the serviceUrl carries credentials";
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  const match = matchHost(host, allowedHosts);
+  if (match === null) return `${host} is not on HERALD_BOT_SERVICE_URLS`;
+  const internal = isLoopbackHost(host) || isInternalAddress(host);
+  if (internal && match !== "explicit") return `${host} is a loopback or private address not named exactly`;
+  if (url.protocol === "https:") return null;
+  if (url.protocol === "http:" && match === "explicit" && isLoopbackHost(host)) return null;
+  return "the serviceUrl must use https://";
+}
+
+/**
+ * What the outbox holds for a bot message: the operation, the Herald message it names (replies,
+ * updates, deletes) and the activity. Stored as the message's payload, so a reply or an edit is
+ * queued behind earlier work on its channel like any send.
+ */
+export type BotEnvelope =
+  | { op: "post"; activity: Record<string, unknown> }
+  | { op: "reply"; replyTo: string; activity: Record<string, unknown> }
+  | { op: "update"; target: string; activity: Record<string, unknown> }
+  | { op: "delete"; target: string };
+
+export function parseBotEnvelope(text: string): BotEnvelope | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isJsonObject(value)) return null;
+  const activity = isJsonObject(value.activity) ? value.activity : null;
+  if (value.op === "post" && activity) return { op: "post", activity };
+  if (value.op === "reply" && activity && typeof value.replyTo === "string") {
+    return { op: "reply", replyTo: value.replyTo, activity };
+  }
+  if (value.op === "update" && activity && typeof value.target === "string") {
+    return { op: "update", target: value.target, activity };
+  }
+  if (value.op === "delete" && typeof value.target === "string")
+    return { op: "delete", target: value.target };
+  return null;
 }

@@ -5,6 +5,7 @@ export * from "./faults.ts";
 export * from "./migrate.ts";
 export * from "./queries/billing.ts";
 export * from "./queries/binding-keys.ts";
+export * from "./queries/bot.ts";
 export * from "./queries/delivery.ts";
 export * from "./queries/entra-apps.ts";
 export * from "./queries/error-log.ts";

@@ -5,7 +5,7 @@ import type { Queryable, Sql } from "../client.ts";
 
 export interface ClaimedChannel {
   id: string;
-  kind: "legacy" | "workflows";
+  kind: "legacy" | "workflows" | "bot";
   pausedUntil: Date | null;
   consecutiveBadRequests: number;
   /** Probes of a pause with a reason (a turned-off flow) made so far. */
@@ -68,8 +68,9 @@ export interface DueMessage {
   webhookActive: boolean;
   webhookDeleted: boolean;
   disabledReason: string | null;
-  urlCiphertext: Uint8Array;
-  urlKeyId: string;
+  /** Null for bot webhooks, which have no URL. */
+  urlCiphertext: Uint8Array | null;
+  urlKeyId: string | null;
   source: string | null;
   /** The Entra app whose token goes with the post (flows restricted to a tenant's users); null: none. */
   entraAppId: string | null;

@@ -55,7 +55,8 @@ export async function channelSamples(
   return sql<ChannelSample[]>`
     SELECT DISTINCT ON (c.id) c.id::text AS channel_id, c.url_hash, w.id, w.url_ciphertext, w.url_key_id
     FROM channels c JOIN webhooks w ON w.channel_id = c.id
-    WHERE c.id > ${params.afterChannelId}::bigint
+    -- A bot channel is keyed by its Teams channel id, which is no secret and needs no rehash.
+    WHERE c.id > ${params.afterChannelId}::bigint AND c.kind <> 'bot'
     ORDER BY c.id, w.created_at
     LIMIT ${params.limit}`;
 }

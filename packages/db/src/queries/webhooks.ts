@@ -9,7 +9,10 @@ export interface WebhookRow {
   name: string;
   description: string | null;
   urlMask: string;
-  kind: "legacy" | "workflows";
+  kind: "legacy" | "workflows" | "bot";
+  /** Bot webhooks: the Teams team and channel they post to (no URL). */
+  teamsTeamId: string | null;
+  teamsChannelId: string | null;
   active: boolean;
   disabledReason: string | null;
   disabledAt: Date | null;
@@ -29,7 +32,8 @@ export interface WebhookRow {
 const columns = (sql: Queryable) =>
   sql`w.id, w.tenant_id, w.instance_id, w.channel_id, w.name, w.description, w.url_mask, w.kind, w.active,
       w.disabled_reason, w.disabled_at, w.created_at, w.updated_at, c.paused_until, c.consecutive_bad_requests,
-      w.entra_app_id, w.rate_policy, c.pause_reason, c.last_success_at, c.consecutive_failures`;
+      w.entra_app_id, w.rate_policy, c.pause_reason, c.last_success_at, c.consecutive_failures,
+      w.teams_team_id, w.teams_channel_id`;
 
 /** Returns the channel (one per distinct URL) for a URL hash, creating it on first use. */
 export async function upsertChannel(
