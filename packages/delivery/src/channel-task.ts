@@ -51,7 +51,7 @@ export interface ChannelTaskEnv {
   readonly running: () => boolean;
 }
 
-interface SendOutcome {
+export interface SendOutcome {
   badRequests: number;
   pauseUntil: number | null;
   disabled: boolean;
@@ -164,9 +164,13 @@ async function send(
   attempted: boolean,
   urls: Map<string, string>,
 ): Promise<SendOutcome> {
+  if (kind.deliver !== undefined) return kind.deliver(env, channel, message, health, attempted);
   const { badRequests } = health;
   const { ctx } = env;
   const started = Date.now();
+  if (message.urlCiphertext === null || message.urlKeyId === null) {
+    return refuse(ctx, channel, message, "the webhook has no URL.");
+  }
   // One decryption per webhook per channel visit, not per message.
   let url = urls.get(message.webhookId);
   if (url === undefined) {

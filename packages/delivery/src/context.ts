@@ -5,6 +5,7 @@ import { EventEmitter } from "node:events";
 import type { RatePolicy } from "@herald/core";
 import type { DiskFullReporter, Sql } from "@herald/db";
 import type { Logger } from "pino";
+import type { BotConfig } from "./bot-client.ts";
 
 export interface Clock {
   now(): Date;
@@ -22,6 +23,8 @@ export interface DeliveryConfig {
   readonly rateGuardMs: number;
   readonly retryMaxAgeMs: number;
   readonly retentionDays: number;
+  /** Herald's Teams bot; undefined when the operator has not configured one. */
+  readonly bot?: BotConfig | undefined;
 }
 
 export interface UrlKeyring {

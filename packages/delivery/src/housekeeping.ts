@@ -3,7 +3,13 @@
 // retention period are purged, and periodic jobs of the host (overage reports to Stripe) run.
 // Every replica may run it; each statement is idempotent, so replicas never need to agree on one.
 import { LEGACY_CONNECTOR_POLICY, longestPeriodMs } from "@herald/core";
-import { pruneRateCounters, pruneSends, purgeMessageBodies, sweepStrandedChannels } from "@herald/db";
+import {
+  pruneRateCounters,
+  pruneSends,
+  pruneTenantSends,
+  purgeMessageBodies,
+  sweepStrandedChannels,
+} from "@herald/db";
 import type { DeliveryContext } from "./context.ts";
 
 /** A job of the host run on the housekeeping schedule; a pass still running is not started twice. */
@@ -52,6 +58,7 @@ export class Housekeeping {
     await sweepStrandedChannels(sql);
     await pruneRateCounters(sql, { olderThanMs: 3_600_000 });
     await pruneSends(sql, { olderThanMs: longestPeriodMs(LEGACY_CONNECTOR_POLICY) + 3_600_000 });
+    await pruneTenantSends(sql, { olderThanMs: 60_000 });
     await purgeMessageBodies(sql, { olderThan: new Date(nowMs - config.retentionDays * 86_400_000) });
   }
 

@@ -1,3 +1,5 @@
+export { BOT_AUDIENCE, type BotClient, type BotConfig, botClientFor } from "./bot-client.ts";
+export { disableBotTeam } from "./bot-team.ts";
 export {
   type Clock,
   type DeliveryConfig,
@@ -15,6 +17,7 @@ export {
   type DecidedWithoutAnswer,
   type Delivery,
   type EndpointKind,
+  type EndpointKindName,
   endpointKind,
   type SendResult,
   type SendTools,

@@ -11,10 +11,12 @@ import type {
   TeamsAnswer,
   UrlKind,
 } from "@herald/core";
-import type { DueMessage } from "@herald/db";
+import type { ClaimedChannel, DueMessage } from "@herald/db";
+import type { ChannelTaskEnv, SendOutcome } from "../channel-task.ts";
 import type { DeliveryConfig } from "../context.ts";
 import type { EntraTokens } from "../entra-tokens.ts";
 import type { Poster, RefusedPost } from "../poster.ts";
+import { bot } from "./bot.ts";
 import { legacyConnector } from "./legacy.ts";
 import { workflows } from "./workflows.ts";
 
@@ -46,8 +48,10 @@ export interface DecidedWithoutAnswer {
 
 export type SendResult = TeamsAnswer | RefusedPost | DecidedWithoutAnswer;
 
+export type EndpointKindName = UrlKind | "bot";
+
 export interface EndpointKind {
-  readonly name: UrlKind;
+  readonly name: EndpointKindName;
   /** Teams' limits for one URL of this kind, before the operator's guard is added. */
   ratePolicy(config: DeliveryConfig): RatePolicy;
   /** The final request body for a message, built once when the message is accepted. */
@@ -60,13 +64,25 @@ export interface EndpointKind {
   send?(delivery: Delivery, tools: SendTools, inputs: DecisionInputs): Promise<SendResult>;
   /** How a delivered message was confirmed: posted to the channel (default) or accepted by a flow. */
   readonly confirmation?: "posted" | "accepted";
+  /**
+   * A kind that is not a webhook URL delivers a message itself (the bot: its own routes, token,
+   * Teams ids and per-tenant window) and records the outcome; webhook kinds leave that to the task.
+   */
+  deliver?(
+    env: ChannelTaskEnv,
+    channel: ClaimedChannel,
+    message: DueMessage,
+    health: { badRequests: number; pauseProbes: number },
+    attempted: boolean,
+  ): Promise<SendOutcome>;
 }
 
-const KINDS: Readonly<Record<UrlKind, EndpointKind>> = {
+const KINDS: Readonly<Record<EndpointKindName, EndpointKind>> = {
   legacy: legacyConnector,
   workflows,
+  bot,
 };
 
-export function endpointKind(kind: UrlKind): EndpointKind {
+export function endpointKind(kind: EndpointKindName): EndpointKind {
   return KINDS[kind];
 }
