@@ -27,6 +27,7 @@ import { instanceRoutes } from "./routes/instances.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { opsRoutes } from "./routes/ops.ts";
 import { swagger2Routes } from "./routes/swagger2.ts";
+import { teamsRoutes } from "./routes/teams.ts";
 import { usageRoutes } from "./routes/usage.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { csrfTokenForToken } from "./services/auth/session.ts";
@@ -39,9 +40,13 @@ export const MAX_AUTH_BODY_BYTES = 4 * 1024;
 /** Configuration and operator bodies: names, a webhook URL, a description, a plan. */
 export const MAX_CONFIG_BODY_BYTES = 16 * 1024;
 
+/** A Teams activity: a message a user typed, or an install event; Teams' own messages stay under 100 KB. */
+export const MAX_BOT_ACTIVITY_BYTES = 256 * 1024;
+
 /** Each route takes the smallest body that fits it, so that only sendMessage reads a megabyte. */
 function bodyLimitFor(path: string): number {
-  if (path === "/v1/messages") return MAX_BODY_BYTES;
+  if (path === "/v1/messages" || path.startsWith("/v1/messages/")) return MAX_BODY_BYTES;
+  if (path === "/bot/messages") return MAX_BOT_ACTIVITY_BYTES;
   if (path.startsWith("/v1/auth/")) return MAX_AUTH_BODY_BYTES;
   return MAX_CONFIG_BODY_BYTES;
 }
@@ -81,6 +86,7 @@ export function createApp(ctx: AppContext): HeraldApp {
   });
   app.use("/v1/*", readBody);
   app.use("/admin/*", readBody);
+  app.use("/bot/*", readBody);
 
   // The validation body is optional: an empty one, even labelled JSON, means "the credentials are
   // in the headers", not malformed JSON. Without a content type the route's optional body is {}.
@@ -157,6 +163,7 @@ export function createApp(ctx: AppContext): HeraldApp {
   app.route("/", instanceRoutes(ctx));
   app.route("/", webhookRoutes(ctx, enqueuer));
   app.route("/", entraAppRoutes(ctx));
+  app.route("/", teamsRoutes(ctx));
   app.route("/", usageRoutes(ctx));
   app.route("/", adminRoutes(ctx));
   app.route("/", billingRoutes(ctx));

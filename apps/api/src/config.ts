@@ -13,7 +13,9 @@ import {
   type RatePolicy,
   WORKFLOWS_DEFAULT_RATE,
 } from "@herald/core";
+import type { BotConfig } from "@herald/delivery";
 import { z } from "zod";
+import { BotConfigError, loadBotConfig } from "./bot-config.ts";
 
 const optionalString = z
   .string()
@@ -168,6 +170,8 @@ export interface Config {
   /** Open connections one client address may hold (not applied behind a trusted proxy). */
   maxConnectionsPerAddress: number;
   stripe: { secretKey: string; webhookSecret: string | undefined; apiBase: string | undefined } | undefined;
+  /** Herald's Teams bot (bot-config.ts); undefined without HERALD_BOT_APP_ID. */
+  bot: BotConfig | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -183,6 +187,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!workflows.ok)
     throw new ConfigError(`Invalid configuration:\n  HERALD_WORKFLOWS_RATE: ${workflows.error}`);
   const dataDir = resolve(e.HERALD_DATA_DIR);
+  let bot: BotConfig | undefined;
+  try {
+    bot = loadBotConfig(env);
+  } catch (error) {
+    if (error instanceof BotConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -215,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     headersTimeoutMs: e.HERALD_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: e.HERALD_REQUEST_TIMEOUT_MS,
     maxConnectionsPerAddress: e.HERALD_MAX_CONNECTIONS_PER_ADDRESS,
+    bot,
     stripe: e.STRIPE_SECRET_KEY
       ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE }
       : undefined,

@@ -5,11 +5,12 @@ import type { z } from "@hono/zod-openapi";
 
 export { ErrorBody, ErrorCode } from "@herald/contract";
 
-export const statusForCode: Record<ErrorCode, 400 | 401 | 404 | 409 | 413 | 429 | 500 | 502 | 503> = {
+export const statusForCode: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 502 | 503> = {
   invalid_request: 400,
   payload_too_large: 413,
   card_not_convertible: 400,
   unauthorized: 401,
+  forbidden: 403,
   invalid_credentials: 401,
   license_invalid: 401,
   not_found: 404,
@@ -17,6 +18,8 @@ export const statusForCode: Record<ErrorCode, 400 | 401 | 404 | 409 | 413 | 429 
   webhook_inactive: 409,
   webhook_url_not_allowed: 400,
   entra_app_in_use: 409,
+  not_supported: 409,
+  bot_not_configured: 409,
   quota_exhausted: 429,
   idempotency_conflict: 409,
   email_taken: 409,

@@ -48,6 +48,10 @@ export const SendMessageRequest = z
       .openapi({
         description: `The workflow or microflow that sent it. Values starting with "${RESERVED_SOURCE_PREFIX}" are reserved.`,
       }),
+    replyTo: storable(z.string().min(1).max(64)).optional().openapi({
+      description:
+        "Bot channels: the messageId of an earlier message to the same channel; this one is posted as a reply in its thread.",
+    }),
   })
   .refine((b) => (b.textMessage !== undefined && b.textMessage.trim() !== "") || b.card !== undefined, {
     message: "textMessage must be a non-empty string unless a card is sent",
@@ -83,6 +87,10 @@ export const SendMessageResponse = z
         description:
           "What the conversion for the webhook left out (a MessageCard's ActionCard and HttpPOST actions, images in text): one entry each. Absent when nothing was left out.",
       }),
+    teamsMessageId: z.string().nullable().optional().openapi({
+      description:
+        "Bot channels: the id Teams gave the posted message (for an update or delete: the message changed). Absent for webhook kinds.",
+    }),
   })
   .openapi("SendMessageResponse");
 export type SendMessageResponse = z.infer<typeof SendMessageResponse>;
@@ -95,6 +103,20 @@ export const RejectedMessageResponse = SendMessageResponse.extend({
   error: ErrorDetail,
 }).openapi("RejectedMessageResponse");
 export type RejectedMessageResponse = z.infer<typeof RejectedMessageResponse>;
+
+/** PATCH /v1/messages/{messageId}: the new text or card of a message posted to a bot channel. */
+export const UpdateMessageRequest = z
+  .object({
+    textMessage: z.string().max(200_000).optional(),
+    card: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict()
+  .refine((b) => (b.textMessage !== undefined && b.textMessage.trim() !== "") || b.card !== undefined, {
+    message: "give the new textMessage or card",
+    path: ["textMessage"],
+  })
+  .openapi("UpdateMessageRequest");
+export type UpdateMessageRequest = z.input<typeof UpdateMessageRequest>;
 
 export const LicenseValidateRequest = z.object({
   licenseKey: z.string().max(200).optional(),

@@ -6,5 +6,6 @@ export * from "./common.ts";
 export * from "./entra-apps.ts";
 export * from "./errors.ts";
 export * from "./instances.ts";
+export * from "./teams.ts";
 export * from "./usage.ts";
 export * from "./webhooks.ts";

@@ -19,13 +19,29 @@ const RatePolicyText = z.string().trim().min(1).max(200).nullable().openapi({
     "This webhook's own rate policy (\"2/1s,100/60s\"), overriding its kind's default; null: the default.",
 });
 
-export const CreateWebhookRequest = z.object({
-  name: z.string().trim().min(1).max(200),
-  url: WebhookUrl,
-  description: Description.optional(),
-  entraAppId: EntraAppId.optional(),
-  ratePolicy: RatePolicyText.optional(),
-});
+export const TeamsChannel = z
+  .object({ teamId: z.string().min(1).max(200), channelId: z.string().min(1).max(200) })
+  .strict()
+  .openapi("TeamsChannel", {
+    description: "A channel of a team linked to the instance, reached through Herald's Teams bot.",
+  });
+export type TeamsChannel = z.infer<typeof TeamsChannel>;
+
+export const CreateWebhookRequest = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    url: WebhookUrl.optional(),
+    teamsChannel: TeamsChannel.optional().openapi({
+      description: "Instead of url: a bot channel (kind bot), which can reply in threads, edit and delete.",
+    }),
+    description: Description.optional(),
+    entraAppId: EntraAppId.optional(),
+    ratePolicy: RatePolicyText.optional(),
+  })
+  .refine((b) => (b.url === undefined) !== (b.teamsChannel === undefined), {
+    message: "give either url (a Teams webhook URL) or teamsChannel {teamId, channelId}, not both",
+    path: ["url"],
+  });
 export type CreateWebhookRequest = z.input<typeof CreateWebhookRequest>;
 
 export const UpdateWebhookRequest = z
@@ -49,7 +65,11 @@ export const Webhook = z
     url: z
       .string()
       .openapi({ description: "Masked: the URL embeds credentials and is never shown in full again." }),
-    kind: z.enum(["legacy", "workflows"]),
+    kind: z.enum(["legacy", "workflows", "bot"]),
+    teamsChannel: TeamsChannel.nullable().openapi({
+      description:
+        "Bot webhooks: the Teams channel Herald's bot posts to (they have no URL); null otherwise.",
+    }),
     active: z.boolean(),
     state: z.enum(["active", "paused", "disabled", "inactive"]),
     disabledReason: z.string().nullable(),

@@ -15,6 +15,8 @@ import type {
   Instance,
   LicenseInvalid,
   LicenseValid,
+  LinkedTeam,
+  LinkedTeamList,
   LoginRequest,
   LoginResponse,
   MessageDetail,
@@ -25,8 +27,10 @@ import type {
   SendMessageResponse,
   SignupRequest,
   SignupResponse,
+  TeamLink,
   Tenant,
   TestWebhookResponse,
+  UpdateMessageRequest,
   UpdateWebhookRequest,
   Usage,
   UsageQuery,
@@ -39,10 +43,12 @@ export type {
   EntraApp,
   ErrorLogItem,
   Instance,
+  LinkedTeam,
   MessageDetail,
   Plan,
   PlanChanges,
   SendMessageResponse,
+  TeamLink,
   Tenant,
   Usage,
   UsagePeriod,
@@ -94,6 +100,8 @@ export interface SendMessageOptions {
   strictConversion?: boolean;
   /** People to @mention (at most 20): a UPN or Entra object id, and the name shown. */
   mentions?: { id: string; name: string }[];
+  /** Bot channels: the messageId of an earlier message to the same channel, to reply in its thread. */
+  replyTo?: string;
 }
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
@@ -127,6 +135,7 @@ export class Herald {
       source: options.source,
       mentions: options.mentions,
       strictConversion: options.strictConversion,
+      replyTo: options.replyTo,
     };
     const query = options.wait === undefined ? "" : `?wait=${options.wait}`;
     const retries = this.options.retries ?? 2;
@@ -147,6 +156,30 @@ export class Herald {
 
   async getMessage(messageId: string) {
     const res = await this.raw("GET", path`/v1/messages/${messageId}`, undefined, this.licenseHeaders());
+    return { httpStatus: res.status, ...((await res.json()) as SendMessageAnswer) };
+  }
+
+  /** Bot channels: changes a posted message (queued behind earlier work on its channel). */
+  async updateMessage(messageId: string, input: UpdateMessageRequest, options: { wait?: number } = {}) {
+    const query = options.wait === undefined ? "" : `?wait=${options.wait}`;
+    const res = await this.raw(
+      "PATCH",
+      `${path`/v1/messages/${messageId}`}${query}`,
+      input,
+      this.licenseHeaders(),
+    );
+    return { httpStatus: res.status, ...((await res.json()) as SendMessageAnswer) };
+  }
+
+  /** Bot channels: deletes a posted message. */
+  async deleteMessage(messageId: string, options: { wait?: number } = {}) {
+    const query = options.wait === undefined ? "" : `?wait=${options.wait}`;
+    const res = await this.raw(
+      "DELETE",
+      `${path`/v1/messages/${messageId}`}${query}`,
+      undefined,
+      this.licenseHeaders(),
+    );
     return { httpStatus: res.status, ...((await res.json()) as SendMessageAnswer) };
   }
 
@@ -198,6 +231,15 @@ export class Herald {
 
   async revokeBindingKey(instanceId: string, bindingKeyId: string) {
     return this.json<BindingKey>("DELETE", path`/v1/instances/${instanceId}/binding-keys/${bindingKeyId}`);
+  }
+
+  /** A single-use code (30 minutes) a team member posts as `@Herald link <code>`. */
+  createTeamLink(instanceId: string) {
+    return this.json<TeamLink>("POST", path`/v1/instances/${instanceId}/teams-links`);
+  }
+
+  async listTeams(instanceId: string): Promise<LinkedTeam[]> {
+    return (await this.json<LinkedTeamList>("GET", path`/v1/instances/${instanceId}/teams`)).items;
   }
 
   async createWebhook(instanceId: string, input: CreateWebhookRequest) {

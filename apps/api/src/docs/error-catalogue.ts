@@ -33,6 +33,13 @@ const explanations: Record<ErrorCode, Explanation> = {
     action: "Sign in again, or send Authorization: Bearer <token>.",
     retry: false,
   },
+  forbidden: {
+    meaning:
+      "A Teams activity was signed for another serviceUrl, or names a serviceUrl whose host is not on HERALD_BOT_SERVICE_URLS; nothing was recorded.",
+    action:
+      "Only the Bot Connector posts to /bot/messages; operators add a Bot Connector host to HERALD_BOT_SERVICE_URLS.",
+    retry: false,
+  },
   invalid_credentials: {
     meaning: "Sign-in with an unknown email or a wrong password.",
     action: "Check the email and password.",
@@ -65,6 +72,19 @@ const explanations: Record<ErrorCode, Explanation> = {
     meaning: "The Entra app is attached to webhooks, which would lose their access to their flows.",
     action:
       "Attach another Entra app to those webhooks (or detach it with entraAppId: null), then remove it.",
+    retry: false,
+  },
+  not_supported: {
+    meaning:
+      "The operation needs a bot channel: webhooks (legacy or Workflows) cannot reply in a thread, edit or delete a message they posted, because Teams gives a webhook post no id.",
+    action:
+      "Send through a bot webhook (one created with teamsChannel) to use replyTo, PATCH and DELETE on its messages.",
+    retry: false,
+  },
+  bot_not_configured: {
+    meaning:
+      "This Herald has no Teams bot: the operator has not set HERALD_BOT_APP_ID, HERALD_BOT_APP_SECRET and HERALD_BOT_TENANT_ID.",
+    action: "Ask the operator to register the bot and set those variables, or use a webhook URL instead.",
     retry: false,
   },
   webhook_url_not_allowed: {

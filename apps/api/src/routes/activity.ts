@@ -9,16 +9,18 @@ import {
   SendMessageQuery,
   SendMessageRequest,
   SendMessageResponse,
+  UpdateMessageRequest,
 } from "@herald/contract";
 import { getMessage } from "@herald/db";
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { AppContext } from "../context.ts";
 import { found } from "../errors.ts";
 import type { AppEnv } from "../hono-env.ts";
+import { editBotMessage } from "../services/bot/edit.ts";
+import { presentBotAware } from "../services/bot/present.ts";
 import { credentialsFromHeaders } from "../services/licenses/authenticate.ts";
 import { validateLicense } from "../services/licenses/validate.ts";
 import type { Enqueuer } from "../services/messages/enqueue.ts";
-import { presentMessage } from "../services/messages/present.ts";
 import { sendMessage, targetOfLicense } from "../services/messages/send.ts";
 import { waitForOutcome } from "../services/messages/wait.ts";
 import { errorResponses, json, jsonBody, rejectedResponses } from "./responses.ts";
@@ -58,6 +60,39 @@ const getRoute = createRoute({
     200: json(SendMessageResponse, "Delivered or failed"),
     202: json(SendMessageResponse, "Still queued"),
     ...rejectedResponses(400, 401, 404),
+  },
+});
+
+const updateRoute = createRoute({
+  method: "patch",
+  path: "/v1/messages/{messageId}",
+  operationId: "updateMessage",
+  summary: "Update a message posted to a bot channel",
+  description:
+    "Queued behind earlier work on the channel and reported like a send (messageId in the answer is the update's, teamsMessageId the message changed). Webhook kinds answer 409 not_supported: Teams gives a webhook post no id.",
+  tags: ["Activity"],
+  security: licenseSecurity,
+  request: { params: MessageParams, body: jsonBody(UpdateMessageRequest), query: SendMessageQuery },
+  responses: {
+    200: json(SendMessageResponse, "Updated in Teams, or failed for good"),
+    202: json(SendMessageResponse, "Queued"),
+    ...rejectedResponses(400, 401, 404, 409, 413, 429),
+  },
+});
+
+const deleteRoute = createRoute({
+  method: "delete",
+  path: "/v1/messages/{messageId}",
+  operationId: "deleteMessage",
+  summary: "Delete a message posted to a bot channel",
+  description: "Queued and reported like a send. Webhook kinds answer 409 not_supported.",
+  tags: ["Activity"],
+  security: licenseSecurity,
+  request: { params: MessageParams, query: SendMessageQuery },
+  responses: {
+    200: json(SendMessageResponse, "Deleted in Teams, or failed for good"),
+    202: json(SendMessageResponse, "Queued"),
+    ...rejectedResponses(400, 401, 404, 409, 429),
   },
 });
 
@@ -101,7 +136,7 @@ export function activityRoutes(ctx: AppContext, enqueuer: Enqueuer) {
       input: { ...body, idempotencyKey: body.idempotencyKey ?? c.req.valid("header")["idempotency-key"] },
     });
     const outcome = wait > 0 ? await waitForOutcome(ctx, message, wait) : message;
-    const { httpStatus, body: presented } = presentMessage(outcome);
+    const { httpStatus, body: presented } = await presentBotAware(ctx, license.tenantId, outcome);
     const noted = note === null ? presented : { ...presented, Message: `${presented.Message} ${note}` };
     const answer = warnings.length === 0 ? noted : { ...noted, warnings };
     return httpStatus === 200 ? c.json(answer, 200) : c.json(answer, 202);
@@ -115,8 +150,39 @@ export function activityRoutes(ctx: AppContext, enqueuer: Enqueuer) {
       "message",
       messageId,
     );
-    const { httpStatus, body } = presentMessage(row);
+    const { httpStatus, body } = await presentBotAware(ctx, license.tenantId, row);
     return httpStatus === 200 ? c.json(body, 200) : c.json(body, 202);
+  });
+
+  app.openapi(updateRoute, async (c) => {
+    const license = c.get("license");
+    const body = c.req.valid("json");
+    const { message } = await editBotMessage({
+      ctx,
+      enqueuer,
+      target: targetOfLicense(license),
+      messageId: c.req.valid("param").messageId,
+      edit: { op: "update", input: { text: body.textMessage, card: body.card } },
+    });
+    const { wait } = c.req.valid("query");
+    const outcome = wait > 0 ? await waitForOutcome(ctx, message, wait) : message;
+    const { httpStatus, body: answer } = await presentBotAware(ctx, license.tenantId, outcome);
+    return httpStatus === 200 ? c.json(answer, 200) : c.json(answer, 202);
+  });
+
+  app.openapi(deleteRoute, async (c) => {
+    const license = c.get("license");
+    const { message } = await editBotMessage({
+      ctx,
+      enqueuer,
+      target: targetOfLicense(license),
+      messageId: c.req.valid("param").messageId,
+      edit: { op: "delete" },
+    });
+    const { wait } = c.req.valid("query");
+    const outcome = wait > 0 ? await waitForOutcome(ctx, message, wait) : message;
+    const { httpStatus, body: answer } = await presentBotAware(ctx, license.tenantId, outcome);
+    return httpStatus === 200 ? c.json(answer, 200) : c.json(answer, 202);
   });
 
   app.openapi(validateRoute, async (c) => {

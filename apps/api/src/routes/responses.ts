@@ -41,6 +41,10 @@ export function toWebhook(
     description: r.description,
     url: r.urlMask,
     kind: r.kind,
+    teamsChannel:
+      r.teamsTeamId !== null && r.teamsChannelId !== null
+        ? { teamId: r.teamsTeamId, channelId: r.teamsChannelId }
+        : null,
     active: r.active,
     state: !r.active
       ? r.disabledReason
@@ -54,13 +58,16 @@ export function toWebhook(
     pausedReason: paused ? r.pauseReason : null,
     entraAppId: r.entraAppId,
     ratePolicy: r.ratePolicy,
-    warnings: webhookWarnings({
-      kind: r.kind,
-      host: hostOfMask(r.urlMask),
-      createdAtMs: r.createdAt.getTime(),
-      lastSuccessAtMs: r.lastSuccessAt?.getTime() ?? null,
-      nowMs: now.getTime(),
-    }),
+    warnings:
+      r.kind === "bot"
+        ? []
+        : webhookWarnings({
+            kind: r.kind,
+            host: hostOfMask(r.urlMask),
+            createdAtMs: r.createdAt.getTime(),
+            lastSuccessAtMs: r.lastSuccessAt?.getTime() ?? null,
+            nowMs: now.getTime(),
+          }),
     health: {
       lastSuccessAt: r.lastSuccessAt?.toISOString() ?? null,
       consecutiveFailures: r.consecutiveFailures,

@@ -5,6 +5,7 @@ import { findByIdempotencyKey, type MessageRow } from "@herald/db";
 import type { AppContext } from "../../context.ts";
 import { requestHash, sameHash } from "../../crypto.ts";
 import { DomainError } from "../../errors.ts";
+import { botSendPayload } from "../bot/payload.ts";
 import type { License } from "../licenses/authenticate.ts";
 import type { Enqueuer } from "./enqueue.ts";
 import { cachedWebhook } from "./webhook-cache.ts";
@@ -20,6 +21,8 @@ export interface SendMessageInput {
   mentions?: { id: string; name: string }[] | undefined;
   /** Refuse a card that cannot be converted for the webhook without losing part of it. */
   strictConversion?: boolean | undefined;
+  /** Bot webhooks: the messageId of an earlier message to the same channel, to reply in its thread. */
+  replyTo?: string | undefined;
 }
 
 export const MENTIONS_AS_TEXT_NOTE =
@@ -57,11 +60,13 @@ export async function sendMessage({
   input: SendMessageInput;
 }): Promise<{ message: MessageRow; replayed: boolean; note: string | null; warnings: CardWarning[] }> {
   const mentions = input.mentions ?? [];
-  const hash = requestHash(
-    mentions.length === 0
-      ? [input.webhookId, input.textMessage ?? null, input.card ?? null]
-      : [input.webhookId, input.textMessage ?? null, input.card ?? null, mentions],
-  );
+  const hash = requestHash([
+    input.webhookId,
+    input.textMessage ?? null,
+    input.card ?? null,
+    ...(mentions.length === 0 ? [] : [mentions]),
+    ...(input.replyTo === undefined ? [] : [{ replyTo: input.replyTo }]),
+  ]);
   if (input.idempotencyKey) {
     const existing = await findByIdempotencyKey(ctx.sql, {
       tenantId: target.tenantId,
@@ -93,11 +98,31 @@ export async function sendMessage({
     );
   }
 
-  const built = buildTeamsPayload(
-    webhook.kind,
-    { text: input.textMessage, card: input.card, mentions },
-    { strict: input.strictConversion },
-  );
+  if (input.replyTo !== undefined && webhook.kind !== "bot") {
+    throw new DomainError(
+      "not_supported",
+      `Webhook ${webhook.id} is a ${webhook.kind === "workflows" ? "Workflows" : "legacy connector"} webhook, and webhooks cannot reply in a thread: Teams gives a webhook post no id. Use a bot channel (a webhook created with teamsChannel) for replyTo.`,
+      { field: "replyTo" },
+    );
+  }
+  const built =
+    webhook.kind === "bot"
+      ? {
+          ok: true as const,
+          mentionsAsText: false,
+          warnings: [],
+          ...(await botSendPayload(ctx, {
+            tenantId: target.tenantId,
+            webhook,
+            input: { text: input.textMessage, card: input.card, mentions },
+            replyTo: input.replyTo,
+          })),
+        }
+      : buildTeamsPayload(
+          webhook.kind,
+          { text: input.textMessage, card: input.card, mentions },
+          { strict: input.strictConversion },
+        );
   if (!built.ok) {
     throw new DomainError(
       built.code === "payload_too_large"

@@ -1,14 +1,26 @@
 import { checkQuota, parseRatePolicy } from "@herald/core";
-import { addUsage, countWebhooks, getTenant, getWebhook, insertWebhook, lockTenant } from "@herald/db";
+import {
+  addUsage,
+  countWebhooks,
+  getTenant,
+  getWebhook,
+  insertBotWebhook,
+  insertWebhook,
+  lockTenant,
+} from "@herald/db";
 import { type AppContext, utcDay } from "../../context.ts";
 import { DomainError, found } from "../../errors.ts";
 import { entraAppForWebhook } from "../entra-apps/index.ts";
 import { requireInstance } from "../instances/index.ts";
+import { prepareBotChannel, type TeamsChannelInput } from "./bot-channel.ts";
 import { prepareWebhookUrl } from "./url.ts";
 
 export interface CreateWebhookInput {
   name: string;
-  url: string;
+  /** A Teams webhook URL, or: */
+  url?: string | undefined;
+  /** a channel of a linked team, reached through Herald's bot (a webhook of kind bot). */
+  teamsChannel?: TeamsChannelInput | undefined;
   description?: string | undefined;
   entraAppId?: string | null | undefined;
   ratePolicy?: string | null | undefined;
@@ -52,8 +64,7 @@ export async function createWebhook({
         plan: tenant.plan,
       });
     }
-    const url = await prepareWebhookUrl(ctx, tx, input.url);
-    await insertWebhook(tx, {
+    const common = {
       id: webhookId,
       tenantId,
       instanceId,
@@ -61,8 +72,26 @@ export async function createWebhook({
       description: input.description ?? null,
       entraAppId: input.entraAppId ?? null,
       ratePolicy: ratePolicy ?? null,
-      ...url,
-    });
+    };
+    if (input.teamsChannel !== undefined) {
+      const target = await prepareBotChannel(ctx, tx, {
+        tenantId,
+        instanceId,
+        teamsChannel: input.teamsChannel,
+      });
+      await insertBotWebhook(tx, { ...common, ...target });
+    } else {
+      if (input.url === undefined) {
+        throw new DomainError(
+          "invalid_request",
+          "Give the webhook's url, or a teamsChannel {teamId, channelId}.",
+          {
+            field: "url",
+          },
+        );
+      }
+      await insertWebhook(tx, { ...common, ...(await prepareWebhookUrl(ctx, tx, input.url)) });
+    }
     await addUsage(tx, [
       { tenantId, instanceId, day: utcDay(ctx.clock.now()), counter: "webhooksAdded", amount: 1 },
     ]);

@@ -13,7 +13,7 @@ import {
   webhookActivity,
 } from "@herald/db";
 import type { AppContext } from "../../context.ts";
-import { found } from "../../errors.ts";
+import { DomainError, found } from "../../errors.ts";
 import { entraAppForWebhook } from "../entra-apps/index.ts";
 import { requireInstance } from "../instances/index.ts";
 import { recordFailures } from "../messages/usage.ts";
@@ -99,6 +99,13 @@ export async function updateWebhook({
   input: UpdateWebhookInput;
 }) {
   const before = await requireWebhook(ctx, tenantId, webhookId);
+  if (before.kind === "bot" && input.url !== undefined) {
+    throw new DomainError(
+      "invalid_request",
+      "A bot webhook posts to a Teams channel and has no URL; create a new webhook for a URL instead.",
+      { field: "url" },
+    );
+  }
   const ratePolicy = checkedRatePolicy(input.ratePolicy);
   if (input.entraAppId) await entraAppForWebhook(ctx, tenantId, before.instanceId, input.entraAppId);
   const failedIds: string[] = [];
@@ -106,7 +113,7 @@ export async function updateWebhook({
     const url = input.url === undefined ? undefined : await prepareWebhookUrl(ctx, tx, input.url);
     await updateQuery(tx, { tenantId, webhookId, ...input, ratePolicy, url });
     const channelId = url?.channelId ?? before.channelId;
-    if (url !== undefined && url.channelId !== before.channelId) {
+    if (url !== undefined && url.channelId !== before.channelId && before.kind !== "bot") {
       await moveQueue(tx, { tenantId, webhookId, channelId: url.channelId, from: before.kind, to: url.kind });
       await insertErrorLog(tx, [
         {

@@ -1,0 +1,40 @@
+// Linking a Teams team to an instance: a single-use code valid 30 minutes, which a member of the
+// team posts to Herald's bot (`@Herald link <code>`). Only a keyed hash of the code is stored.
+import { randomBytes } from "node:crypto";
+import { formatLinkCode } from "@herald/core";
+import { insertLinkCode, listLinkedTeams } from "@herald/db";
+import type { AppContext } from "../../context.ts";
+import { linkCodeHash, requireBot } from "../bot/receive.ts";
+import { requireInstance } from "../instances/index.ts";
+
+export const LINK_CODE_TTL_MS = 30 * 60_000;
+
+export async function createTeamLink({
+  ctx,
+  tenantId,
+  instanceId,
+}: {
+  ctx: AppContext;
+  tenantId: string;
+  instanceId: string;
+}): Promise<{ code: string; expiresAt: Date; command: string }> {
+  requireBot(ctx);
+  await requireInstance(ctx, tenantId, instanceId);
+  const code = formatLinkCode(randomBytes(8));
+  const expiresAt = new Date(ctx.clock.now().getTime() + LINK_CODE_TTL_MS);
+  await insertLinkCode(ctx.sql, { codeHash: linkCodeHash(ctx, code), tenantId, instanceId, expiresAt });
+  return { code, expiresAt, command: `@Herald link ${code}` };
+}
+
+export async function listTeams({
+  ctx,
+  tenantId,
+  instanceId,
+}: {
+  ctx: AppContext;
+  tenantId: string;
+  instanceId: string;
+}) {
+  await requireInstance(ctx, tenantId, instanceId);
+  return listLinkedTeams(ctx.sql, { tenantId, instanceId });
+}
