@@ -98,6 +98,7 @@ export class DeliveryWorker {
       statements,
       options: { maxHoldMs: options.maxHoldMs ?? 1_500, fairnessBudget: options.fairnessBudget ?? 100 },
       running: () => this.running,
+      crowded: () => this.active.size >= this.concurrency,
     };
   }
 
