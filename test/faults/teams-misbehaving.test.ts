@@ -1,5 +1,5 @@
 // Teams misbehaving: hanging past the send timeout, resetting connections, answering garbage.
-// Messages are retried or reported failed, never lost, and other channels keep flowing.
+// Messages are retried or reported failed, never lost (other channels keep flowing: slow-channel.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness, type TestTenant } from "../support/harness.ts";
 import { eventually } from "../support/wait.ts";
@@ -52,19 +52,5 @@ describe("Teams misbehaving", () => {
     expect(answer).toMatchObject({ status: "failed", SentMessage: false });
     expect((await t.console.getWebhook(webhookId)).active).toBe(true);
     expect((await t.activity.sendMessage(webhookId, "fine again")).status).toBe("delivered");
-  });
-
-  it("keeps other channels flowing while one hangs", async () => {
-    const stuck = h.sim.legacyUrl();
-    const healthy = h.sim.legacyUrl();
-    const stuckId = await t.addWebhook(stuck);
-    const healthyId = await t.addWebhook(healthy);
-    h.sim.setBehavior(stuck, "hang");
-    await t.activity.sendMessage(stuckId, "stuck", { wait: 0 });
-    const started = Date.now();
-    const ok = await t.activity.sendMessage(healthyId, "not blocked");
-    expect(ok.status).toBe("delivered");
-    expect(Date.now() - started).toBeLessThan(3000);
-    h.sim.setBehavior(stuck, "ok");
   });
 });

@@ -1,4 +1,4 @@
-// A clock tests move by hand: usage days and months, trial ends and quota months follow it.
+// A clock tests move by hand: usage days and months, trial ends, quota months and throttle windows follow it.
 import type { Clock } from "@herald/api";
 
 export class ManualClock implements Clock {
@@ -18,5 +18,9 @@ export class ManualClock implements Clock {
 
   advanceDays(days: number): void {
     this.ms += days * 86_400_000;
+  }
+
+  advance(ms: number): void {
+    this.ms += ms;
   }
 }

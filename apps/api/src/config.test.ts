@@ -1,4 +1,4 @@
-import { DEFAULT_WEBHOOK_HOSTS } from "@herald/core";
+import { DEFAULT_WEBHOOK_HOSTS, LEGACY_CONNECTOR_POLICY } from "@herald/core";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "./config.ts";
 
@@ -53,5 +53,19 @@ describe("HERALD_WEBHOOK_HOSTS", () => {
     [",", "lists no host"],
   ])("stops start-up on %j, naming the variable and the pattern", (hosts, problem) => {
     expect(() => load({ HERALD_WEBHOOK_HOSTS: hosts })).toThrow(`HERALD_WEBHOOK_HOSTS: ${problem}`);
+  });
+});
+
+describe("HERALD_LEGACY_RATE", () => {
+  it("is Microsoft's connector limits unless set", () => {
+    expect(load({}).legacyPolicy).toEqual(LEGACY_CONNECTOR_POLICY);
+    expect(load({ HERALD_LEGACY_RATE: "4/200ms,60/6s" }).legacyPolicy).toEqual([
+      { limit: 4, periodMs: 200 },
+      { limit: 60, periodMs: 6000 },
+    ]);
+  });
+
+  it("stops start-up on a policy it does not understand, naming the variable", () => {
+    expect(() => load({ HERALD_LEGACY_RATE: "4 per second" })).toThrow(/HERALD_LEGACY_RATE: Rate window/);
   });
 });

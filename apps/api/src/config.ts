@@ -6,8 +6,10 @@ import { join, resolve } from "node:path";
 import {
   DEFAULT_ENTRA_AUTHORITY,
   DEFAULT_WEBHOOK_HOSTS,
+  formatRatePolicy,
   invalidHostPatterns,
   isLoopbackHost,
+  LEGACY_CONNECTOR_POLICY,
   parseHostPatterns,
   parseRatePolicy,
   type RatePolicy,
@@ -84,6 +86,7 @@ const EnvSchema = z.object({
   HERALD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
   HERALD_WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   HERALD_WORKFLOWS_RATE: z.string().default(WORKFLOWS_DEFAULT_RATE),
+  HERALD_LEGACY_RATE: z.string().default(formatRatePolicy(LEGACY_CONNECTOR_POLICY)),
   HERALD_ENTRA_AUTHORITY: optionalString.pipe(
     z
       .string()
@@ -150,6 +153,8 @@ export interface Config {
   workerConcurrency: number;
   workerLeaseMs: number;
   workflowsPolicy: RatePolicy;
+  /** Microsoft's published connector limits unless HERALD_LEGACY_RATE says otherwise (tests scale them down). */
+  legacyPolicy: RatePolicy;
   /** Where Entra tokens are requested: `${entraAuthority}/{tenantId}/oauth2/v2.0/token`. */
   entraAuthority: string;
   rateGuardMs: number;
@@ -186,6 +191,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const workflows = parseRatePolicy(e.HERALD_WORKFLOWS_RATE);
   if (!workflows.ok)
     throw new ConfigError(`Invalid configuration:\n  HERALD_WORKFLOWS_RATE: ${workflows.error}`);
+  const legacy = parseRatePolicy(e.HERALD_LEGACY_RATE);
+  if (!legacy.ok) throw new ConfigError(`Invalid configuration:\n  HERALD_LEGACY_RATE: ${legacy.error}`);
   const dataDir = resolve(e.HERALD_DATA_DIR);
   let bot: BotConfig | undefined;
   try {
@@ -215,6 +222,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerConcurrency: e.HERALD_WORKER_CONCURRENCY,
     workerLeaseMs: e.HERALD_WORKER_LEASE_MS,
     workflowsPolicy: workflows.policy,
+    legacyPolicy: legacy.policy,
     entraAuthority: (e.HERALD_ENTRA_AUTHORITY ?? DEFAULT_ENTRA_AUTHORITY).replace(/\/+$/, ""),
     rateGuardMs: e.HERALD_RATE_GUARD_MS,
     sendTimeoutMs: e.HERALD_SEND_TIMEOUT_MS,

@@ -20,6 +20,7 @@ export interface DeliveryConfig {
   readonly workflowsPolicy: RatePolicy;
   /** Where Entra tokens are requested for flows restricted to a tenant's users. */
   readonly entraAuthority: string;
+  readonly legacyPolicy: RatePolicy;
   readonly rateGuardMs: number;
   readonly retryMaxAgeMs: number;
   readonly retentionDays: number;

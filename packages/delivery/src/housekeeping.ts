@@ -2,7 +2,6 @@
 // handed back, rate-limit bookkeeping older than any window is pruned, message bodies past the
 // retention period are purged, and periodic jobs of the host (overage reports to Stripe) run.
 // Every replica may run it; each statement is idempotent, so replicas never need to agree on one.
-import { LEGACY_CONNECTOR_POLICY, longestPeriodMs } from "@herald/core";
 import {
   pruneRateCounters,
   pruneSends,
@@ -11,6 +10,7 @@ import {
   sweepStrandedChannels,
 } from "@herald/db";
 import type { DeliveryContext } from "./context.ts";
+import { longestWindowMs } from "./kinds/index.ts";
 
 /** A job of the host run on the housekeeping schedule; a pass still running is not started twice. */
 export interface PeriodicJob {
@@ -57,7 +57,7 @@ export class Housekeeping {
     const { sql, config } = this.ctx;
     await sweepStrandedChannels(sql);
     await pruneRateCounters(sql, { olderThanMs: 3_600_000 });
-    await pruneSends(sql, { olderThanMs: longestPeriodMs(LEGACY_CONNECTOR_POLICY) + 3_600_000 });
+    await pruneSends(sql, { olderThanMs: longestWindowMs(config) + 3_600_000 });
     await pruneTenantSends(sql, { olderThanMs: 60_000 });
     await purgeMessageBodies(sql, { olderThan: new Date(nowMs - config.retentionDays * 86_400_000) });
   }

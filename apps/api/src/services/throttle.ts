@@ -13,9 +13,10 @@ export interface Throttle {
 
 /** Throws rate_limited with Retry-After when `key` has used its `limit` in the current window. */
 export async function enforce(ctx: AppContext, key: string, windowMs: number, limit: number, what: string) {
-  const { count, windowEndsAt } = await hitRateCounter(ctx.sql, { key, windowMs });
+  const now = ctx.clock.now();
+  const { count, windowEndsAt } = await hitRateCounter(ctx.sql, { key, windowMs, at: now });
   if (count > limit) {
-    const retryAfter = Math.max(1, Math.ceil((windowEndsAt.getTime() - Date.now()) / 1000));
+    const retryAfter = Math.max(1, Math.ceil((windowEndsAt.getTime() - now.getTime()) / 1000));
     throw new DomainError(
       "rate_limited",
       `Too many requests for ${what}; retry in ${retryAfter} s.`,
@@ -40,6 +41,7 @@ export async function refuseIfSpent(ctx: AppContext, throttle: Throttle, subject
   const count = await readRateCounter(ctx.sql, {
     key: `${throttle.name}:${subject}`,
     windowMs: throttle.windowMs,
+    at: ctx.clock.now(),
   });
   if (count >= throttle.limit) {
     const retryAfter = Math.max(1, Math.ceil(throttle.windowMs / 1000));

@@ -1,22 +1,28 @@
 import type { Queryable } from "../client.ts";
 
 /**
- * Counts one hit in the fixed window containing now and returns the count and when the window
- * ends. One upsert, so every replica sees the same count.
+ * The fixed window of `windowMs` containing `at`. Windows are aligned to the epoch, so every
+ * replica (their clocks agree far more closely than the shortest window) counts into the same row.
+ */
+function windowStart(at: Date, windowMs: number): Date {
+  return new Date(Math.floor(at.getTime() / windowMs) * windowMs);
+}
+
+/**
+ * Counts one hit in the fixed window containing `at` (the caller's clock, so a test's clock decides
+ * the window) and returns the count and when the window ends. One upsert, so every replica sees
+ * the same count.
  */
 export async function hitRateCounter(
   sql: Queryable,
-  params: { key: string; windowMs: number },
+  params: { key: string; windowMs: number; at: Date },
 ): Promise<{ count: number; windowEndsAt: Date }> {
-  const [row] = await sql<{ count: number; windowEndsAt: Date }[]>`
-    WITH w AS (
-      SELECT to_timestamp(floor(extract(epoch FROM clock_timestamp()) * 1000 / ${params.windowMs}) * ${params.windowMs} / 1000.0) AS start
-    )
-    INSERT INTO rate_counters (key, window_start, count)
-    SELECT ${params.key}, w.start, 1 FROM w
+  const start = windowStart(params.at, params.windowMs);
+  const [row] = await sql<{ count: number }[]>`
+    INSERT INTO rate_counters (key, window_start, count) VALUES (${params.key}, ${start}, 1)
     ON CONFLICT (key, window_start) DO UPDATE SET count = rate_counters.count + 1
-    RETURNING count, window_start + ${params.windowMs} * interval '1 millisecond' AS window_ends_at`;
-  return row ?? { count: 1, windowEndsAt: new Date(Date.now() + params.windowMs) };
+    RETURNING count`;
+  return { count: row?.count ?? 1, windowEndsAt: new Date(start.getTime() + params.windowMs) };
 }
 
 export async function pruneRateCounters(sql: Queryable, params: { olderThanMs: number }): Promise<void> {
@@ -35,14 +41,13 @@ export async function clearRateCounter(sql: Queryable, params: { key: string }):
   await sql`DELETE FROM rate_counters WHERE key = ${params.key}`;
 }
 
-/** The count of the fixed window containing now, without counting a hit. */
+/** The count of the fixed window containing `at`, without counting a hit. */
 export async function readRateCounter(
   sql: Queryable,
-  params: { key: string; windowMs: number },
+  params: { key: string; windowMs: number; at: Date },
 ): Promise<number> {
   const [row] = await sql<{ count: number }[]>`
     SELECT count FROM rate_counters
-    WHERE key = ${params.key}
-      AND window_start = to_timestamp(floor(extract(epoch FROM clock_timestamp()) * 1000 / ${params.windowMs}) * ${params.windowMs} / 1000.0)`;
+    WHERE key = ${params.key} AND window_start = ${windowStart(params.at, params.windowMs)}`;
   return row?.count ?? 0;
 }

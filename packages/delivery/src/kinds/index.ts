@@ -11,6 +11,7 @@ import type {
   TeamsAnswer,
   UrlKind,
 } from "@herald/core";
+import { longestPeriodMs } from "@herald/core";
 import type { ClaimedChannel, DueMessage } from "@herald/db";
 import type { ChannelTaskEnv, SendOutcome } from "../channel-task.ts";
 import type { DeliveryConfig } from "../context.ts";
@@ -85,4 +86,9 @@ const KINDS: Readonly<Record<EndpointKindName, EndpointKind>> = {
 
 export function endpointKind(kind: EndpointKindName): EndpointKind {
   return KINDS[kind];
+}
+
+/** The longest rate window of any kind: how long a URL's sends must be remembered. */
+export function longestWindowMs(config: DeliveryConfig): number {
+  return Math.max(0, ...Object.values(KINDS).map((kind) => longestPeriodMs(kind.ratePolicy(config))));
 }
