@@ -49,6 +49,8 @@ export async function startHarness(
     databaseUrl?: string;
     /** The worker's fallback poll (200 ms by default, so that a test never waits long on one). */
     pollMs?: number;
+    /** Longest pause a channel task sleeps in its slot for a rate window (the worker's default otherwise). */
+    maxHoldMs?: number;
   } = {},
 ): Promise<Harness> {
   const databaseUrl = options.databaseUrl ?? inject("databaseUrl");
@@ -77,7 +79,10 @@ export async function startHarness(
     logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
     clock: options.clock,
     worker: options.worker ?? true,
-    workerOptions: { pollMs: options.pollMs ?? 200 },
+    workerOptions: {
+      pollMs: options.pollMs ?? 200,
+      ...(options.maxHoldMs === undefined ? {} : { maxHoldMs: options.maxHoldMs }),
+    },
     database,
   });
   const fetchApp = (request: Request) => runtime.app.fetch(request);
