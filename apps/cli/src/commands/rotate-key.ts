@@ -54,6 +54,8 @@ export function registerRotateKey(program: Command, io: Io): void {
           `Webhook URLs: ${urls.reencrypted} re-encrypted under key ${report.keyId}` +
             `${urls.changedMeanwhile ? `, ${urls.changedMeanwhile} changed meanwhile (re-run)` : ""}` +
             `${urls.undecryptable.length ? `, ${urls.undecryptable.length} unreadable` : ""}.\n` +
+            `Entra app secrets: ${report.entraSecrets.reencrypted} re-encrypted` +
+            `${report.entraSecrets.undecryptable.length ? `, ${report.entraSecrets.undecryptable.length} unreadable` : ""}.\n` +
             `Channels: ${channels.total} checked, ${channels.rehashed} re-keyed, ${channels.merged} merged with a twin` +
             `${channels.busy ? `, ${channels.busy} busy (re-run)` : ""}.\n`,
         );

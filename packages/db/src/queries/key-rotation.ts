@@ -101,3 +101,29 @@ export async function rehashChannel(
     return "merged";
   });
 }
+
+export interface EncryptedEntraSecretRow {
+  id: string;
+  secretCiphertext: Uint8Array;
+  secretKeyId: string;
+}
+
+/** Entra client secrets not under `keyId` (they share the webhook URLs' keys). */
+export async function entraSecretsNotUnderKey(
+  sql: Queryable,
+  params: { keyId: string },
+): Promise<EncryptedEntraSecretRow[]> {
+  return sql<EncryptedEntraSecretRow[]>`
+    SELECT id, secret_ciphertext, secret_key_id FROM entra_apps WHERE secret_key_id <> ${params.keyId} ORDER BY id`;
+}
+
+export async function replaceEntraSecretCiphertext(
+  sql: Queryable,
+  params: { id: string; from: Uint8Array; to: Uint8Array; keyId: string },
+): Promise<boolean> {
+  const rows = await sql`
+    UPDATE entra_apps SET secret_ciphertext = ${Buffer.from(params.to)}, secret_key_id = ${params.keyId}
+    WHERE id = ${params.id} AND secret_ciphertext = ${Buffer.from(params.from)}
+    RETURNING 1`;
+  return rows.length === 1;
+}

@@ -5,8 +5,10 @@ import {
   channelSamples,
   countChannels,
   countUrlsNotUnderKey,
+  entraSecretsNotUnderKey,
   type RehashResult,
   rehashChannel,
+  replaceEntraSecretCiphertext,
   replaceUrlCiphertext,
   type Sql,
   urlsNotUnderKey,
@@ -22,6 +24,8 @@ export interface RotationProgress {
 export interface RotationReport {
   keyId: string;
   urls: { total: number; reencrypted: number; changedMeanwhile: number; undecryptable: string[] };
+  /** Entra apps' client secrets, kept under the same keys as the URLs. */
+  entraSecrets: { total: number; reencrypted: number; undecryptable: string[] };
   channels: { total: number; rehashed: number; merged: number; busy: number };
 }
 
@@ -39,6 +43,7 @@ export async function rotateWebhookKeys({
   const report: RotationReport = {
     keyId: keys.urlKeyId,
     urls: { total: 0, reencrypted: 0, changedMeanwhile: 0, undecryptable: [] },
+    entraSecrets: { total: 0, reencrypted: 0, undecryptable: [] },
     channels: { total: 0, rehashed: 0, merged: 0, busy: 0 },
   };
 
@@ -71,6 +76,29 @@ export async function rotateWebhookKeys({
       else urls.changedMeanwhile++;
     }
     onProgress({ phase: "urls", done: Math.min(done, urls.total), total: urls.total });
+  }
+
+  // Few rows (one per Entra app): one pass, no batching.
+  const secrets = report.entraSecrets;
+  for (const row of await entraSecretsNotUnderKey(sql, { keyId: keys.urlKeyId })) {
+    secrets.total++;
+    let secret: string;
+    try {
+      secret = keys.decryptSecret(row.secretCiphertext, row.secretKeyId);
+    } catch {
+      secrets.undecryptable.push(row.id);
+      continue;
+    }
+    const { ciphertext, keyId } = keys.encryptSecret(secret);
+    if (
+      await replaceEntraSecretCiphertext(sql, {
+        id: row.id,
+        from: row.secretCiphertext,
+        to: ciphertext,
+        keyId,
+      })
+    )
+      secrets.reencrypted++;
   }
 
   // Channel hashes are HMACs keyed by the secret: recompute them, or the same URL registered from now
