@@ -379,7 +379,9 @@ export async function releaseChannels(
                                      COALESCE(c.paused_until, min(m.due_at))) END
                     FROM messages m WHERE m.channel_id = c.id AND m.status = 'queued'),
         last_success_at = CASE WHEN r.delivered = 1 THEN clock_timestamp() ELSE c.last_success_at END,
-        consecutive_failures = CASE WHEN r.delivered = 1 THEN 0 ELSE c.consecutive_failures END
+        consecutive_failures = CASE WHEN r.delivered = 1 THEN 0 ELSE c.consecutive_failures END,
+        pause_reason = CASE WHEN r.delivered = 1 THEN NULL ELSE c.pause_reason END,
+        pause_probes = CASE WHEN r.delivered = 1 THEN 0 ELSE c.pause_probes END
       FROM unnest(${held.map((i) => i.channelId)}::bigint[], ${held.map((i) => i.notBefore?.toISOString() ?? null)}::text[],
                   ${held.map((i) => (i.delivered === true ? 1 : 0))}::int[])
         AS r(id, not_before, delivered)
