@@ -209,6 +209,39 @@ describe("flows restricted to a tenant's users", () => {
     expect(h.sim.tokenRequests(app.clientId).length).toBeLessThanOrEqual(2);
   });
 
+  it("gets a fresh token once when the flow refuses the cached one, then delivers", async () => {
+    const app = h.sim.registerEntraApp({ tenantId: ENTRA_TENANT });
+    const url = h.sim.workflowsUrl(undefined, { oauth: { tenantId: ENTRA_TENANT } });
+    const entra = await t.console.createEntraApp(t.instanceId, {
+      name: "Refreshing",
+      tenantId: ENTRA_TENANT,
+      clientId: app.clientId,
+      clientSecret: app.clientSecret,
+    });
+    const webhook = await t.console.createWebhook(t.instanceId, {
+      name: "Refresh",
+      url,
+      entraAppId: entra.id,
+    });
+    expect((await t.activity.sendMessage(webhook.webhookId, "first")).status).toBe("delivered");
+    h.sim.setBehavior(
+      url,
+      {
+        status: 401,
+        body: JSON.stringify({
+          error: { code: "InvalidAuthenticationToken", message: "The access token has expired." },
+        }),
+        headers: { "content-type": "application/json" },
+      },
+      { times: 1 },
+    );
+    const answer = await t.activity.sendMessage(webhook.webhookId, "second");
+    expect(answer).toMatchObject({ status: "delivered", Message: ACCEPTED });
+    expect(h.sim.requests(url).map((r) => r.answeredStatus)).toEqual([202, 401, 202]);
+    expect(h.sim.tokenRequests(app.clientId)).toHaveLength(2);
+    expect((await t.console.getWebhook(webhook.webhookId)).state).toBe("active");
+  });
+
   it("logs Entra's AADSTS7000215 for a wrong client secret, and the secret appears nowhere", async () => {
     const app = h.sim.registerEntraApp({ tenantId: ENTRA_TENANT });
     const wrongSecret = `wrong-secret-${Math.random().toString(36).slice(2)}-${Date.now()}`;
