@@ -163,6 +163,52 @@ describe("install, link, post, reply, update, delete", () => {
   });
 });
 
+describe("console", () => {
+  it("connects a team with a code, lists it and adds a channel as a bot channel", async () => {
+    const t = await h.tenant({ plan: "unlimited" });
+    const { token } = await h.client().json<{ token: string }>("POST", "/v1/auth/login", {
+      email: t.email,
+      password: t.password,
+    });
+    const page = (path: string, init: RequestInit = {}) =>
+      h.runtime.app.fetch(
+        new Request(`http://herald.test${path}`, {
+          ...init,
+          headers: { cookie: `herald_session=${token}`, ...(init.headers ?? {}) },
+          redirect: "manual",
+        }),
+      );
+    const base = `/console/i/${t.instanceId}/teams-bot`;
+    const before = await (await page(base)).text();
+    expect(before).toContain("Connect a Microsoft Teams team");
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(before)?.[1] ?? "";
+    const form = (fields: Record<string, string>) => ({
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://herald.test" },
+      body: new URLSearchParams({ _csrf: csrf, ...fields }).toString(),
+    });
+    const shown = await (await page(`${base}/link`, form({}))).text();
+    const command = /@Herald link ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(shown)?.[1];
+    expect(command).toBeDefined();
+    const team = h.sim.bot.createTeam({ name: "Console team", channels: ["Incidents"] });
+    await h.sim.bot.install(team.id);
+    await h.sim.bot.postAsUser(team.id, { text: `link ${command}` });
+    const listed = await (await page(base)).text();
+    expect(listed).toContain("Console team");
+    expect(listed).toContain("Incidents");
+    const incidents = team.channels[1]?.id ?? "";
+    const added = await page(
+      `${base}/channels`,
+      form({ teamId: team.id, channelId: incidents, name: "Incidents" }),
+    );
+    expect(added.status).toBe(303);
+    const webhooks = await t.console.listWebhooks(t.instanceId);
+    expect(webhooks.items).toMatchObject([
+      { kind: "bot", teamsChannel: { teamId: team.id, channelId: incidents } },
+    ]);
+  });
+});
+
 describe("inbound activities", () => {
   it("refuses forged activities with 401/403 and records nothing", async () => {
     const t = await h.tenant({ plan: "unlimited" });

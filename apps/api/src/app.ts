@@ -175,6 +175,7 @@ export function createApp(ctx: AppContext): HeraldApp {
       csrfFor: (token) => csrfTokenForToken(ctx, token),
       formTargets: stripeFormTargets(ctx),
       publicUrl: ctx.config.publicUrl,
+      botAppId: ctx.config.bot?.appId,
       oneViewKey: ctx.keys.consoleKey,
       logger: ctx.logger,
     }),

@@ -8,6 +8,7 @@ import { csrfProtection } from "./csrf.ts";
 import { accountRoutes } from "./routes/account.tsx";
 import { authRoutes } from "./routes/auth.tsx";
 import { billingRoutes } from "./routes/billing.tsx";
+import { botTeamsRoutes } from "./routes/bot-teams.tsx";
 import { channelRoutes } from "./routes/channels.tsx";
 import { errorRoutes } from "./routes/errors.tsx";
 import { instanceRoutes } from "./routes/instances.tsx";
@@ -59,6 +60,7 @@ export function consoleRoutes(options: ConsoleOptions) {
     authRoutes(options),
     instanceRoutes(options),
     channelRoutes(options),
+    botTeamsRoutes(options),
     errorRoutes(options),
     keyRoutes(options),
     usageRoutes(options),

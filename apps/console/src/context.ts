@@ -23,6 +23,8 @@ export interface ConsoleOptions {
   formTargets?: readonly string[] | undefined;
   /** HERALD_PUBLIC_URL: where Teams reaches this Herald (the app package's URLs). Default: the request's origin. */
   publicUrl?: string | undefined;
+  /** HERALD_BOT_APP_ID, when the operator runs Herald's Teams bot: the app package carries it. */
+  botAppId?: string | undefined;
   /**
    * 32 bytes that encrypt what is held for one view (a new LicenseSecret across its redirect); the
    * same on every replica. The api derives it from HERALD_SECRET.

@@ -17,6 +17,7 @@ export function teamsRoutes(options: ConsoleOptions) {
     developerName: (query("developerName") ?? "Herald").trim(),
     websiteUrl: (query("websiteUrl") ?? baseUrl(requestUrl)).trim(),
     baseUrl: baseUrl(requestUrl),
+    botAppId: options.botAppId,
   });
 
   app.get("/console/teams", async (c) => {

@@ -1,5 +1,8 @@
-// The Teams app manifest with Herald's connector (seed 003: a connector entry and two icon files).
+// The Teams app manifest with Herald's connector (seed 003: a connector entry and two icon files),
+// and Herald's bot when the operator configured one.
 export const MANIFEST_VERSION = "1.17";
+/** The current schema (1.22), for packages that carry the bot. */
+export const BOT_MANIFEST_VERSION = "1.22";
 
 export interface AppPackageInput {
   /** The connector's GUID from the Connectors Developer Dashboard; also the app's id. */
@@ -9,6 +12,8 @@ export interface AppPackageInput {
   websiteUrl: string;
   /** Where Teams reaches this Herald: https in production. */
   baseUrl: string;
+  /** HERALD_BOT_APP_ID: the package then carries Herald's bot for teams (threads, updates, link codes). */
+  botAppId?: string | undefined;
 }
 
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -31,9 +36,10 @@ export function checkAppPackageInput(input: AppPackageInput): Record<string, str
 export function buildManifest(input: AppPackageInput) {
   const base = input.baseUrl.replace(/\/$/, "");
   const name = input.appName.trim();
+  const version = input.botAppId === undefined ? MANIFEST_VERSION : BOT_MANIFEST_VERSION;
   return {
-    $schema: `https://developer.microsoft.com/en-us/json-schemas/teams/v${MANIFEST_VERSION}/MicrosoftTeams.schema.json`,
-    manifestVersion: MANIFEST_VERSION,
+    $schema: `https://developer.microsoft.com/en-us/json-schemas/teams/v${version}/MicrosoftTeams.schema.json`,
+    manifestVersion: version,
     version: "1.0.0",
     id: input.connectorId.toLowerCase(),
     developer: {
@@ -56,6 +62,29 @@ export function buildManifest(input: AppPackageInput) {
         scopes: ["team"],
       },
     ],
+    ...(input.botAppId === undefined
+      ? {}
+      : {
+          bots: [
+            {
+              botId: input.botAppId,
+              scopes: ["team"],
+              isNotificationOnly: false,
+              supportsFiles: false,
+              commandLists: [
+                {
+                  scopes: ["team"],
+                  commands: [
+                    {
+                      title: "link",
+                      description: "Link this team to a Herald instance: link <code from the console>",
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        }),
     validDomains: [new URL(base).host],
   };
 }

@@ -44,6 +44,15 @@ describe("Teams app package", () => {
     expect(manifest.validDomains).toEqual(["herald.contoso.com"]);
   });
 
+  it("carries Herald's bot for teams, in the current schema, when a bot is configured", () => {
+    expect(buildManifest(input)).not.toHaveProperty("bots");
+    const manifest = buildManifest({ ...input, botAppId: "9b0e5c1a-7d3f-4e2b-8a61-5f0c2d4e6b7a" });
+    expect(manifest.manifestVersion).toBe("1.22");
+    expect(manifest.bots).toMatchObject([
+      { botId: "9b0e5c1a-7d3f-4e2b-8a61-5f0c2d4e6b7a", scopes: ["team"] },
+    ]);
+  });
+
   it("refuses what Teams would refuse, field by field", () => {
     expect(checkAppPackageInput(input)).toEqual({});
     expect(

@@ -1,9 +1,13 @@
-// The Microsoft Teams page's header and its two tabs (Autotask's Channels and Error Log).
+// The Microsoft Teams page's header and its tabs (Autotask's Channels and Error Log, and the bot's teams).
 import type { Child } from "hono/jsx";
 import type { Instance } from "../context.ts";
 import { PageHeader } from "./components.tsx";
 
-export function TeamsTabs(props: { instance: Instance; tab: "channels" | "errors"; actions?: Child }) {
+export function TeamsTabs(props: {
+  instance: Instance;
+  tab: "channels" | "errors" | "bot";
+  actions?: Child;
+}) {
   const base = `/console/i/${props.instance.id}`;
   return (
     <>
@@ -23,6 +27,9 @@ export function TeamsTabs(props: { instance: Instance; tab: "channels" | "errors
         </a>
         <a href={`${base}/errors`} aria-current={props.tab === "errors" ? "page" : undefined}>
           Error Log
+        </a>
+        <a href={`${base}/teams-bot`} aria-current={props.tab === "bot" ? "page" : undefined}>
+          Teams bot
         </a>
       </nav>
     </>
