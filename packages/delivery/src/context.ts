@@ -1,6 +1,7 @@
 // What the delivery engine needs from the runtime that hosts it (the api process, or a worker
 // process on its own): the database, its settings, the URL keyring, a clock, signals, a logger and
 // metrics. It is a narrow interface so that delivery depends on no HTTP code.
+import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { RatePolicy } from "@herald/core";
 import type { DiskFullReporter, Sql } from "@herald/db";
@@ -65,6 +66,12 @@ export interface DisabledWebhook {
  * happens through NOTIFY and polling, so this is an optimisation, never a need.
  */
 export class DeliverySignals extends EventEmitter {
+  /**
+   * Names this process in its NOTIFY payloads: its own worker, already woken in-process, skips
+   * them rather than claim a second time for the same work.
+   */
+  readonly origin = randomBytes(8).toString("hex");
+
   constructor() {
     super();
     this.setMaxListeners(0);

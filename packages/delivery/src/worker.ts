@@ -108,7 +108,11 @@ export class DeliveryWorker {
     this.ctx.signals.on("work", this.onWork);
     if (this.ctx.engine === "postgres") {
       // Other processes enqueue too: NOTIFY wakes this worker at once; polling stays the fallback.
-      const listener = await this.ctx.sql.listen("herald_work", () => this.wake()).catch(() => undefined);
+      const listener = await this.ctx.sql
+        .listen("herald_work", (origin) => {
+          if (origin !== this.ctx.signals.origin) this.wake();
+        })
+        .catch(() => undefined);
       this.unlisten = listener?.unlisten;
     }
     this.loop = this.run();

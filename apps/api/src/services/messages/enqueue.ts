@@ -54,7 +54,7 @@ export class Enqueuer {
     this.ctx.signals.workQueued();
     if (this.ctx.engine === "postgres") {
       this.ctx.sql
-        .notify("herald_work", "")
+        .notify("herald_work", this.ctx.signals.origin)
         .catch((error: unknown) => this.ctx.logger.warn({ err: error }, "NOTIFY failed"));
     }
   }
