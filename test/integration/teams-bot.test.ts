@@ -234,6 +234,14 @@ describe("inbound activities", () => {
     expect(elsewhere.map((d) => d.status)).toEqual([403, 403]);
     expect(await botTeamRows(team.id)).toBe(0);
 
+    // An oversized activity is refused before it is read, let alone verified.
+    const huge = await h.sim.bot.sendActivity({
+      type: "message",
+      text: "x".repeat(300_000),
+      channelId: "msteams",
+    });
+    expect(huge.status).toBe(413);
+
     // A forged link command with a valid code links nothing and leaves the code unused.
     const link = await t.console.createTeamLink(t.instanceId);
     const forged = await h.sim.bot.postAsUser(team.id, { text: `link ${link.code}`, forge: "bad_signature" });
@@ -300,6 +308,33 @@ describe("rate windows, uninstall, secrets", () => {
     const states = await Promise.all(sent.map((s) => t.activity.getMessage(s.messageId ?? "")));
     expect(states.every((s) => s.status === "delivered" && typeof s.teamsMessageId === "string")).toBe(true);
   }, 120_000);
+
+  it("keeps 50 requests a second per Teams organization across its channels", async () => {
+    const t = await h.tenant({ plan: "unlimited" });
+    const names = Array.from({ length: 16 }, (_, i) => `c${i}`);
+    const team = h.sim.bot.createTeam({ name: "Wide", channels: names });
+    await h.sim.bot.install(team.id);
+    const link = await t.console.createTeamLink(t.instanceId);
+    await h.sim.bot.postAsUser(team.id, { text: `link ${link.code}` });
+    const channels = team.channels.slice(1);
+    const webhooks = [];
+    for (const channel of channels) webhooks.push(await botWebhook(t, team, channel.id, channel.name ?? ""));
+    // 16 channels x 7 posts: each channel may send its 7 within a second, the organization only 50.
+    await Promise.all(
+      webhooks.flatMap((webhookId, c) =>
+        Array.from({ length: 7 }, (_, i) => t.activity.sendMessage(webhookId, `c${c} #${i}`, { wait: 0 })),
+      ),
+    );
+    const posted = () => channels.reduce((n, ch) => n + h.sim.bot.messages(ch.id).length, 0);
+    await eventually(() => (posted() >= 112 ? true : undefined), 60_000, "112 posts");
+    expect(h.sim.bot.violations().filter((v) => v.key === team.tenantId)).toEqual([]);
+    const times = channels
+      .flatMap((ch) => h.sim.bot.requests({ channelId: ch.id }).map((r) => r.at))
+      .sort((a, b) => a - b);
+    const busiest = Math.max(...times.map((at) => times.filter((x) => x >= at && x - at < 1000).length));
+    expect(busiest).toBeLessThanOrEqual(50);
+    expect(busiest).toBeGreaterThan(7);
+  }, 90_000);
 
   it("disables the team's bot webhooks on uninstall, with the reason, and re-linking restores them", async () => {
     const t = await h.tenant({ plan: "unlimited" });
