@@ -118,6 +118,8 @@ export function createApp(ctx: AppContext): HeraldApp {
     else if (status >= 500)
       ctx.logger.error({ err: error, requestId: c.get("requestId"), path: c.req.path }, message);
     if (retryAfter !== undefined) c.header("Retry-After", String(retryAfter));
+    // The rest of a too-large body is not worth reading: the connection closes after the answer.
+    if (status === 413) c.header("Connection", "close");
     const body: Record<string, unknown> = {
       error: { code, message, requestId: c.get("requestId"), ...(details ? { details } : {}) },
     };

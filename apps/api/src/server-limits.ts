@@ -12,9 +12,14 @@ export interface ServerLimits {
   maxConnectionsPerAddress: number;
 }
 
-/** Passed to http.createServer: how often Node checks the two timeouts (its default is 30 s). */
+/**
+ * Passed to http.createServer: how often Node checks the two timeouts (its default is 30 s), and
+ * 8 KB of headers at most (Node's default is 16 KB): nothing Herald reads comes near it, and
+ * Node's parser refuses a larger header block (431) before any JavaScript runs for it.
+ */
 export function serverOptions(limits: ServerLimits) {
   return {
+    maxHeaderSize: 8 * 1024,
     headersTimeout: limits.headersTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
     connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),

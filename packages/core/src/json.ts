@@ -46,3 +46,33 @@ export function jsonNestingDepth(text: string, limit: number): number {
   }
   return deepest;
 }
+
+/**
+ * jsonNestingDepth over a body as it arrives, chunk by chunk (UTF-8 bytes: JSON's brackets,
+ * quotes and backslash are ASCII and never part of a multi-byte character). feed() returns false
+ * as soon as the nesting passes the limit, so a large hostile body is refused after its first
+ * chunk instead of being buffered whole.
+ */
+export class JsonDepthScanner {
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+
+  constructor(private readonly limit: number) {}
+
+  feed(bytes: Uint8Array): boolean {
+    for (const byte of bytes) {
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (byte === 0x5c) this.escaped = true;
+        else if (byte === 0x22) this.inString = false;
+        continue;
+      }
+      if (byte === 0x22) this.inString = true;
+      else if (byte === 0x5b || byte === 0x7b) {
+        if (++this.depth > this.limit) return false;
+      } else if (byte === 0x5d || byte === 0x7d) this.depth--;
+    }
+    return true;
+  }
+}

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { jsonNestingDepth } from "@herald/core";
+import { JsonDepthScanner, jsonNestingDepth } from "@herald/core";
 import type { HttpBindings } from "@hono/node-server";
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -17,17 +17,20 @@ export interface BodyReaderOptions {
 }
 
 export const DEFAULT_MAX_DEPTH = 64;
+/** Bodies larger than this (declared) are depth-scanned while they arrive rather than read first. */
+const STREAM_SCAN_ABOVE = 64 * 1024;
 
 /**
  * Reads a request body once, up to the route's limit, before the route runs, so that a too-large
  * body is a 413 and a client that leaves mid-body is a 400 wherever the route reads it. A body
  * nested deeper than maxDepth is refused before anything parses it (see jsonNestingDepth).
  *
- * On @hono/node-server a body with a declared length is read with `c.req.text()`: the adapter reads
- * it straight off Node's request (no web Request, AbortSignal or ReadableStream per call) and Hono
- * keeps the text for `c.req.json()`. Hono's own bodyLimit is not used there because it touches
- * `c.req.raw.body`, which makes the adapter build that web Request. A chunked body is counted while
- * it is read and handed to Hono as a new Request, as bodyLimit does. Elsewhere (app.request in
+ * On @hono/node-server a body with a declared length up to 64 KB is read with `c.req.text()`: the
+ * adapter reads it straight off Node's request (no web Request, AbortSignal or ReadableStream per
+ * call) and Hono keeps the text for `c.req.json()`. Hono's own bodyLimit is not used there because
+ * it touches `c.req.raw.body`, which makes the adapter build that web Request. A chunked or larger
+ * body is counted and depth-scanned while it is read and handed to Hono as a new Request, as
+ * bodyLimit does. Elsewhere (app.request in
  * tests, other runtimes) it is Hono's bodyLimit.
  */
 export function bodyReader({
@@ -65,16 +68,19 @@ export function bodyReader({
       });
     }
     const declared = incoming.headers["content-length"];
-    if (declared !== undefined && incoming.headers["transfer-encoding"] === undefined) {
-      if (Number(declared) > limit) throw tooLarge(limit);
+    const chunked = declared === undefined || incoming.headers["transfer-encoding"] !== undefined;
+    if (!chunked && Number(declared) > limit) throw tooLarge(limit);
+    if (!chunked && Number(declared) <= STREAM_SCAN_ABOVE) {
       checkDepth(
         await c.req.text().catch((cause: unknown) => {
           throw endedEarly(cause);
         }),
       );
     } else {
-      const text = await readText(incoming, limit, tooLarge);
-      checkDepth(text);
+      // Scanned as it arrives: a megabyte of `[[[[` is refused after its first chunk.
+      const text = await readText(incoming, limit, tooLarge, new JsonDepthScanner(maxDepth), () =>
+        tooDeep(maxDepth),
+      );
       c.req.raw = new Request(c.req.url, { method: c.req.method, headers: c.req.raw.headers, body: text });
     }
     return next();
@@ -91,6 +97,8 @@ function readText(
   incoming: IncomingMessage,
   maxBytes: number,
   tooLarge: (maxBytes: number) => Error,
+  scanner: JsonDepthScanner,
+  tooDeep: () => Error,
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -103,11 +111,12 @@ function readText(
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBytes) {
+      const refusal = size > maxBytes ? tooLarge(maxBytes) : scanner.feed(chunk) ? undefined : tooDeep();
+      if (refusal) {
         cleanup();
-        // Discard the rest without holding it, so the 413 can still be answered.
+        // Discard the rest without holding it, so the answer can still be sent.
         incoming.resume();
-        reject(tooLarge(maxBytes));
+        reject(refusal);
         return;
       }
       chunks.push(chunk);

@@ -22,16 +22,24 @@ export class HashingQueue {
     return { active: this.active, waiting: this.waiting.length };
   }
 
+  /**
+   * Throws the 503 now if a hash could not even queue: checked before a sign-in does any other
+   * work (throttle counters, the user lookup), so a flood beyond the queue costs next to nothing.
+   */
+  assertRoom(): void {
+    if (this.active >= this.options.concurrency && this.waiting.length >= this.options.maxWaiting) {
+      throw new DomainError(
+        "service_unavailable",
+        "Herald is checking too many passwords at once; retry in a second.",
+        undefined,
+        1,
+      );
+    }
+  }
+
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.active >= this.options.concurrency) {
-      if (this.waiting.length >= this.options.maxWaiting) {
-        throw new DomainError(
-          "service_unavailable",
-          "Herald is checking too many passwords at once; retry in a second.",
-          undefined,
-          1,
-        );
-      }
+      this.assertRoom();
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else {
       this.active++;

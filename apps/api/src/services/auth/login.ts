@@ -2,7 +2,7 @@ import { getUserByEmail, hasSignedInFrom } from "@herald/db";
 import type { AppContext } from "../../context.ts";
 import { DomainError } from "../../errors.ts";
 import { hit, release } from "../throttle.ts";
-import { verifyPasswordQueued } from "./hashing.ts";
+import { passwordHashing, verifyPasswordQueued } from "./hashing.ts";
 import { issueSession } from "./session.ts";
 import { KNOWN_ADDRESS_DAYS, SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_ADDRESS } from "./throttles.ts";
 
@@ -39,6 +39,7 @@ export async function login({
       "sign-in attempt",
     );
   try {
+    passwordHashing.assertRoom();
     // Counted before the password is checked, so guessing is slow whatever the answer.
     if (clientAddress) await hit(ctx, SIGN_IN_PER_ADDRESS, clientAddress);
     const user = await getUserByEmail(ctx.sql, { email: account });

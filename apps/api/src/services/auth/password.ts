@@ -13,7 +13,7 @@ import {
 import type { AppContext } from "../../context.ts";
 import { DomainError } from "../../errors.ts";
 import { hit } from "../throttle.ts";
-import { hashPasswordQueued, verifyPasswordQueued } from "./hashing.ts";
+import { hashPasswordQueued, passwordHashing, verifyPasswordQueued } from "./hashing.ts";
 import { endUserSessions, type Session } from "./session.ts";
 import { PASSWORD_PER_ACCOUNT, PASSWORD_PER_ADDRESS, SIGN_IN_PER_ACCOUNT } from "./throttles.ts";
 
@@ -33,6 +33,7 @@ export async function changePassword({
   input: { currentPassword: string; newPassword: string };
   clientAddress: string | undefined;
 }): Promise<void> {
+  passwordHashing.assertRoom();
   if (clientAddress) await hit(ctx, PASSWORD_PER_ADDRESS, clientAddress);
   await hit(ctx, PASSWORD_PER_ACCOUNT, session.userId);
   const user = await getUser(ctx.sql, { tenantId: session.tenantId, userId: session.userId });
@@ -71,6 +72,7 @@ export async function resetPassword({
   input: { token: string; newPassword: string };
   clientAddress: string | undefined;
 }): Promise<void> {
+  passwordHashing.assertRoom();
   if (clientAddress) await hit(ctx, PASSWORD_PER_ADDRESS, clientAddress);
   const passwordHash = await hashPasswordQueued(input.newPassword);
   const user = await consumePasswordReset(ctx.sql, {

@@ -2,7 +2,7 @@ import { getPlan, getUserByEmail, insertInstance, insertTenant, insertUser } fro
 import type { AppContext } from "../../context.ts";
 import { DomainError } from "../../errors.ts";
 import { hit } from "../throttle.ts";
-import { hashPasswordQueued } from "./hashing.ts";
+import { hashPasswordQueued, passwordHashing } from "./hashing.ts";
 import { issueSession } from "./session.ts";
 import { SIGN_UP_PER_ADDRESS } from "./throttles.ts";
 
@@ -22,6 +22,7 @@ export async function signup({
   input: SignupInput;
   clientAddress: string | undefined;
 }) {
+  passwordHashing.assertRoom();
   // Herald sends no email, so "already exists" stays an answer; this bounds how fast anyone can ask.
   if (clientAddress) await hit(ctx, SIGN_UP_PER_ADDRESS, clientAddress);
   if (await getUserByEmail(ctx.sql, { email: input.email })) {
