@@ -20,14 +20,14 @@ import type { Delivery, EndpointKind, SendResult, SendTools } from "./index.ts";
  */
 async function send(delivery: Delivery, tools: SendTools, inputs: DecisionInputs): Promise<SendResult> {
   const { url, body, message } = delivery;
-  if (message.entraAppId === null) return tools.poster.post(url, body);
+  const appId = message.entraAppId;
+  if (appId === null) return tools.poster.post(url, body);
   const post = async (): Promise<SendResult | { token: string; answer: TeamsAnswer | RefusedPost }> => {
-    const token = await tools.tokens.get(message.tenantId, message.entraAppId ?? "");
-    if (token.ok)
-      return {
-        token: token.token,
-        answer: await tools.poster.post(url, body, { authorization: `Bearer ${token.token}` }),
-      };
+    const token = await tools.tokens.get(message.tenantId, appId);
+    if (token.ok) {
+      const headers = { authorization: `Bearer ${token.token}` };
+      return { token: token.token, answer: await tools.poster.post(url, body, headers) };
+    }
     if (!token.refused) return { type: "network_error", error: token.description };
     return {
       type: "decided",
@@ -39,7 +39,7 @@ async function send(delivery: Delivery, tools: SendTools, inputs: DecisionInputs
   const first = await post();
   if (!("token" in first)) return first;
   if (first.answer.type !== "response" || first.answer.status !== 401) return first.answer;
-  tools.tokens.invalidate(message.entraAppId, first.token);
+  tools.tokens.invalidate(appId, first.token);
   const second = await post();
   return "token" in second ? second.answer : second;
 }
