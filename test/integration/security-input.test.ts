@@ -71,7 +71,7 @@ describe("nested and oversized bodies (finding 1)", () => {
 
 describe("license keys (finding 3)", () => {
   it("refuses malformed and oversized keys without caching them", async () => {
-    const before = licenseCacheBytes();
+    const before = licenseCacheBytes(h.runtime.ctx);
     for (let i = 0; i < 200; i++) {
       const res = await h.runtime.app.fetch(
         new Request("http://herald.test/v1/messages", {
@@ -86,7 +86,7 @@ describe("license keys (finding 3)", () => {
       );
       expect(res.status).toBe(401);
     }
-    expect(licenseCacheBytes()).toEqual(before);
+    expect(licenseCacheBytes(h.runtime.ctx)).toEqual(before);
   });
 
   it("remembers unknown well-formed keys within a byte bound, and real keys keep working", async () => {
@@ -96,7 +96,7 @@ describe("license keys (finding 3)", () => {
         .validateLicense();
       expect(res.valid).toBe(false);
     }
-    const { misses } = licenseCacheBytes();
+    const { misses } = licenseCacheBytes(h.runtime.ctx);
     expect(misses).toBeGreaterThan(0);
     expect(misses).toBeLessThan(300 * 100);
     expect((await t.activity.validateLicense()).valid).toBe(true);

@@ -17,7 +17,8 @@ afterAll(() => h.close());
 
 async function sendAll(client: TestTenant["activity"], webhookId: string, texts: string[]) {
   for (const text of texts) {
-    expect(await client.sendMessage(webhookId, text)).toMatchObject({ status: "delivered" });
+    const r = await client.sendMessage(webhookId, text);
+    expect(r, JSON.stringify(r)).toMatchObject({ status: "delivered" });
   }
 }
 

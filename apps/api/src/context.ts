@@ -2,9 +2,11 @@
 // metrics) plus the full configuration and the keyring.
 import type { IdSource } from "@herald/core";
 import type { DeliveryContext } from "@herald/delivery";
+import type Stripe from "stripe";
 import type { Config } from "./config.ts";
 import type { Keyring } from "./crypto.ts";
 import type { HeraldMetrics } from "./metrics/index.ts";
+import type { RuntimeCaches } from "./services/caches.ts";
 
 export { type Clock, DeliverySignals, systemClock, utcDay } from "@herald/delivery";
 
@@ -14,6 +16,9 @@ export interface AppContext extends DeliveryContext {
   readonly metrics: HeraldMetrics;
   /** Every id and license value this runtime issues. */
   readonly ids: IdSource;
+  readonly caches: RuntimeCaches;
+  /** The Stripe client; undefined when billing is not configured. */
+  readonly stripe: Stripe | undefined;
 }
 
 export function utcMonth(date: Date): string {

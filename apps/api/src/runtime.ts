@@ -21,6 +21,8 @@ import type { AppContext, Clock } from "./context.ts";
 import { createKeyring } from "./crypto.ts";
 import { HeraldMetrics } from "./metrics/index.ts";
 import { OverageReporter } from "./services/billing/meter.ts";
+import { createStripeClient } from "./services/billing/stripe.ts";
+import { RuntimeCaches } from "./services/caches.ts";
 import { forgetWebhook } from "./services/messages/webhook-cache.ts";
 
 export interface RuntimeOptions {
@@ -75,16 +77,19 @@ export async function openRuntime(options: RuntimeOptions): Promise<RuntimeCore>
       maxConnections: config.databasePoolSize,
     }));
   await migrate(db.sql);
+  const clock = options.clock ?? systemClock;
   const ctx: AppContext = {
     sql: db.sql,
     engine: db.engine,
     config,
     keys: createKeyring(config.secret, config.previousSecret),
-    clock: options.clock ?? systemClock,
+    clock,
     signals: new DeliverySignals(),
     logger,
     metrics: new HeraldMetrics(),
     ids: new IdSource(randomBytes),
+    caches: new RuntimeCaches(clock),
+    stripe: createStripeClient(config),
     diskFull: new DiskFullReporter({ logger, engine: db.engine, dataDir: config.dataDir }),
   };
   // A webhook the worker disabled is forgotten by this process's sendMessage cache at once.

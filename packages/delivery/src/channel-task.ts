@@ -76,9 +76,10 @@ export function ratePolicyOf(
 
 export async function serveChannel(env: ChannelTaskEnv, channel: ClaimedChannel): Promise<void> {
   const { ctx, statements } = env;
-  // All rate arithmetic runs on the database clock, shared by every replica.
-  const offset = channel.dbNow.getTime() - Date.now();
-  const now = () => Date.now() + offset;
+  // All rate arithmetic and every time written back (retries, pauses) run on the database clock,
+  // shared by every replica: the runtime's clock, offset to the database's at the claim.
+  const offset = channel.dbNow.getTime() - ctx.clock.now().getTime();
+  const now = () => ctx.clock.now().getTime() + offset;
   const kind = endpointKind(channel.kind);
   const policy = ratePolicyOf(kind, ctx, channel.ratePolicy);
   const windowMs = longestPeriodMs(policy);
@@ -135,6 +136,7 @@ export async function serveChannel(env: ChannelTaskEnv, channel: ClaimedChannel)
           { badRequests, pauseProbes },
           windowMs === 0,
           urls,
+          now,
         );
         if (reserved.slotId !== null) sends.push(await statements.settlements.submit(reserved.slotId));
         badRequests = outcome.badRequests;
@@ -168,11 +170,12 @@ async function send(
   health: { badRequests: number; pauseProbes: number },
   attempted: boolean,
   urls: Map<string, string>,
+  now: () => number,
 ): Promise<SendOutcome> {
   if (kind.deliver !== undefined) return kind.deliver(env, channel, message, health, attempted);
   const { badRequests } = health;
   const { ctx } = env;
-  const started = Date.now();
+  const started = now();
   if (message.urlCiphertext === null || message.urlKeyId === null) {
     return refuse(ctx, channel, message, "the webhook has no URL.");
   }
@@ -201,10 +204,10 @@ async function send(
         ? await kind.send(
             { url, body: payload, message },
             { poster: env.poster, tokens: env.tokens },
-            inputs(Date.now()),
+            inputs(now()),
           )
         : await env.poster.post(url, payload);
-  const nowMs = Date.now();
+  const nowMs = now();
   if (answer.type === "refused") return refuse(ctx, channel, message, answer.reason);
   const classification = answer.type === "decided" ? null : kind.classify(answer, nowMs);
   const decision =
@@ -253,7 +256,7 @@ async function send(
         webhookId: message.webhookId,
         status: httpStatus,
         kind: decision.errorLog.kind,
-        ms: Date.now() - started,
+        ms: now() - started,
       },
       decision.errorLog.action,
     );

@@ -49,7 +49,7 @@ export class EntraTokens {
   /** A token for the app, from the cache while it is fresh, or from one request shared by all callers. */
   get(tenantId: string, entraAppId: string): Promise<TokenResult> {
     const cached = this.#cached.get(entraAppId);
-    if (cached !== undefined && cached.reuseUntilMs > Date.now()) {
+    if (cached !== undefined && cached.reuseUntilMs > this.ctx.clock.now().getTime()) {
       return Promise.resolve({ ok: true, token: cached.token });
     }
     let pending = this.#pending.get(entraAppId);
@@ -102,7 +102,7 @@ export class EntraTokens {
       const message = error instanceof Error ? error.message : String(error);
       return { ok: false, refused: false, description: `Microsoft Entra could not be reached: ${message}` };
     }
-    const answer = readTokenAnswer(status, text, Date.now());
+    const answer = readTokenAnswer(status, text, this.ctx.clock.now().getTime());
     if (answer.ok) {
       this.#cached.set(entraAppId, { token: answer.accessToken, reuseUntilMs: answer.reuseUntilMs });
       return { ok: true, token: answer.accessToken };

@@ -96,12 +96,12 @@ export class HeraldMetrics implements DeliveryMetrics {
   }
 
   /** Reads the database-backed gauges; cheap queries over partial indexes, run once per scrape. */
-  async refreshFromDatabase(sql: AppContext["sql"], now = Date.now()): Promise<void> {
+  async refreshFromDatabase(sql: AppContext["sql"], nowMs: number): Promise<void> {
     try {
       const [queue, channels] = await Promise.all([queueStats(sql), channelHealthCounts(sql)]);
       this.queueDepth.set(queue.queued);
       this.oldestQueuedAge.set(
-        queue.oldestQueuedAt ? Math.max(0, now - queue.oldestQueuedAt.getTime()) / 1000 : 0,
+        queue.oldestQueuedAt ? Math.max(0, nowMs - queue.oldestQueuedAt.getTime()) / 1000 : 0,
       );
       this.channelsPaused.set(channels.paused);
       this.channelsDisabled.set(channels.disabled);
@@ -113,8 +113,8 @@ export class HeraldMetrics implements DeliveryMetrics {
   }
 
   /** The exposition text, after refreshing the database gauges. */
-  async render(sql: AppContext["sql"]): Promise<string> {
-    await this.refreshFromDatabase(sql);
+  async render(sql: AppContext["sql"], nowMs: number): Promise<string> {
+    await this.refreshFromDatabase(sql, nowMs);
     return this.registry.metrics();
   }
 }

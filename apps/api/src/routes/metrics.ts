@@ -24,7 +24,7 @@ export function metricsRoutes(ctx: AppContext, { token }: MetricsRouteOptions = 
         throw new DomainError("unauthorized", "Metrics: send Authorization: Bearer <HERALD_METRICS_TOKEN>.");
       }
     }
-    const body = await metrics.render(ctx.sql);
+    const body = await metrics.render(ctx.sql, ctx.clock.now().getTime());
     return c.body(body, 200, { "content-type": metrics.registry.contentType });
   });
   return app;

@@ -29,10 +29,7 @@ export const toBindingKey = (r: BindingKeyRow) => ({
   revokedAt: r.revokedAt?.toISOString() ?? null,
 });
 
-export function toWebhook(
-  r: WebhookRow & { alertsPosted24h?: number; activeWorkflows?: number },
-  now = new Date(),
-) {
+export function toWebhook(r: WebhookRow & { alertsPosted24h?: number; activeWorkflows?: number }, now: Date) {
   const paused = r.pausedUntil && r.pausedUntil > now ? r.pausedUntil : null;
   return {
     webhookId: r.id,

@@ -132,16 +132,16 @@ export function webhookRoutes(ctx: AppContext, enqueuer: Enqueuer) {
       instanceId,
       input: c.req.valid("json"),
     });
-    return c.json(toWebhook(row), 201);
+    return c.json(toWebhook(row, ctx.clock.now()), 201);
   });
   app.openapi(listWebhooksRoute, async (c) => {
     const { instanceId } = c.req.valid("param");
     const rows = await listWebhooks({ ctx, tenantId: c.get("session").tenantId, instanceId });
-    return c.json({ items: rows.map((r) => toWebhook(r)) }, 200);
+    return c.json({ items: rows.map((r) => toWebhook(r, ctx.clock.now())) }, 200);
   });
   app.openapi(getWebhookRoute, async (c) => {
     const row = await requireWebhook(ctx, c.get("session").tenantId, c.req.valid("param").webhookId);
-    return c.json(toWebhook(row), 200);
+    return c.json(toWebhook(row, ctx.clock.now()), 200);
   });
   app.openapi(patchWebhookRoute, async (c) => {
     const row = await updateWebhook({
@@ -150,7 +150,7 @@ export function webhookRoutes(ctx: AppContext, enqueuer: Enqueuer) {
       webhookId: c.req.valid("param").webhookId,
       input: c.req.valid("json"),
     });
-    return c.json(toWebhook(row), 200);
+    return c.json(toWebhook(row, ctx.clock.now()), 200);
   });
   app.openapi(deleteWebhookRoute, async (c) => {
     await deleteWebhook({

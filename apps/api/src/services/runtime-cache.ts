@@ -1,6 +1,7 @@
-// Recently read values, kept per runtime (AppContext): tests start several runtimes in one
-// process, and each must see only its own. An entry is fresh for ttlMs; a full cache starts over.
-import type { AppContext } from "../context.ts";
+// Recently read values of one runtime. An entry is fresh for ttlMs by the runtime's clock; a full
+// cache starts over. Each runtime builds its own (RuntimeCaches), so tests that start several
+// runtimes in one process never see each other's entries.
+import type { Clock } from "@herald/delivery";
 
 interface Entry<T> {
   value: T;
@@ -8,35 +9,26 @@ interface Entry<T> {
 }
 
 export class RuntimeCache<T> {
-  private readonly byRuntime = new WeakMap<AppContext, Map<string, Entry<T>>>();
+  private readonly entries = new Map<string, Entry<T>>();
 
   constructor(
+    private readonly clock: Clock,
     private readonly ttlMs: number,
     private readonly maxEntries: number,
   ) {}
 
   /** The entry if it is fresh; wrapped, so that a cached `undefined` ("not found") is not a miss. */
-  fresh(ctx: AppContext, key: string): { value: T } | undefined {
-    const hit = this.entries(ctx).get(key);
-    return hit && Date.now() - hit.at < this.ttlMs ? hit : undefined;
+  fresh(key: string): { value: T } | undefined {
+    const hit = this.entries.get(key);
+    return hit && this.clock.now().getTime() - hit.at < this.ttlMs ? hit : undefined;
   }
 
-  set(ctx: AppContext, key: string, value: T): void {
-    const entries = this.entries(ctx);
-    if (entries.size >= this.maxEntries) entries.clear();
-    entries.set(key, { value, at: Date.now() });
+  set(key: string, value: T): void {
+    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    this.entries.set(key, { value, at: this.clock.now().getTime() });
   }
 
-  delete(ctx: AppContext, key: string): void {
-    this.byRuntime.get(ctx)?.delete(key);
-  }
-
-  private entries(ctx: AppContext): Map<string, Entry<T>> {
-    let entries = this.byRuntime.get(ctx);
-    if (!entries) {
-      entries = new Map();
-      this.byRuntime.set(ctx, entries);
-    }
-    return entries;
+  delete(key: string): void {
+    this.entries.delete(key);
   }
 }

@@ -235,11 +235,16 @@ export async function reserveSends(
  */
 export async function settleSendSlots(sql: Queryable, params: { slotIds: string[] }): Promise<number[]> {
   if (params.slotIds.length === 0) return [];
+  // A slot swept away meanwhile still counts, at the database's now.
   const rows = await sql<{ id: string; ms: string }[]>`
-    UPDATE channel_sends SET sent_at = clock_timestamp() WHERE id = ANY(${params.slotIds}::bigint[])
-    RETURNING id::text AS id, (extract(epoch FROM sent_at) * 1000)::bigint::text AS ms`;
+    WITH settled AS (
+      UPDATE channel_sends SET sent_at = clock_timestamp() WHERE id = ANY(${params.slotIds}::bigint[])
+      RETURNING id::text AS id, (extract(epoch FROM sent_at) * 1000)::bigint::text AS ms)
+    SELECT id, ms FROM settled
+    UNION ALL SELECT 'now', (extract(epoch FROM clock_timestamp()) * 1000)::bigint::text`;
   const byId = new Map(rows.map((r) => [r.id, Number(r.ms)]));
-  return params.slotIds.map((id) => byId.get(id) ?? Date.now());
+  const nowMs = byId.get("now") ?? 0;
+  return params.slotIds.map((id) => byId.get(id) ?? nowMs);
 }
 
 export interface OutcomeWithUsage extends MessageOutcome {

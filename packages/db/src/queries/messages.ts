@@ -35,12 +35,19 @@ export interface MessageRow {
   lastAttemptAt: Date | null;
   finishedAt: Date | null;
   channelReadyAt: Date | null;
+  /**
+   * How long until the next attempt may be made (due time or the channel's ready time, whichever
+   * is later), by the database's clock when the row was read; absent on rows not read back.
+   */
+  nextAttemptInMs?: number;
 }
 
 const columns = (sql: Queryable) =>
   sql`m.id, m.tenant_id, m.instance_id, m.webhook_id, m.channel_id, m.status, m.attempts, m.due_at, m.status_message,
       m.last_http_status, m.source, m.request_hash, m.created_at, m.last_attempt_at, m.finished_at,
-      c.ready_at AS channel_ready_at`;
+      c.ready_at AS channel_ready_at,
+      (extract(epoch FROM greatest(m.due_at, coalesce(c.ready_at, m.due_at)) - clock_timestamp()) * 1000)::float8
+        AS next_attempt_in_ms`;
 
 /**
  * Inserts messages (skipping any whose idempotency key is already taken; returns the ids inserted)

@@ -38,5 +38,5 @@ export async function assignPlan({
     trialEndsAt,
   });
   if (!updated) throw new DomainError("not_found", `No tenant with id ${tenantId}.`);
-  forgetTenantLicenses(tenantId);
+  forgetTenantLicenses(ctx, tenantId);
 }

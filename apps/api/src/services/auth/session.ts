@@ -2,16 +2,12 @@
 // checked with node:crypto's synchronous HMAC on the event loop: WebCrypto's (jose's) runs on
 // libuv's thread pool, where a flood of scrypt sign-ins queued every session check behind it.
 // The row is what makes a session revocable; each replica remembers a row for at most
-// SESSION_CHECK_TTL_MS, so a revocation reaches every replica within that bound.
+// SESSION_CHECK_TTL_MS (caches.ts), so a revocation reaches every replica within that bound.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { SESSION_TTL_SECONDS } from "@herald/contract";
 import { getSession, insertSession, revokeSession, revokeUserSessions, type SessionRow } from "@herald/db";
 import type { AppContext } from "../../context.ts";
 import { DomainError } from "../../errors.ts";
-import { RuntimeCache } from "../runtime-cache.ts";
-
-/** How long a replica trusts a session row it read: revocation reaches every replica within this. */
-export const SESSION_CHECK_TTL_MS = 2_000;
 
 export interface Session {
   userId: string;
@@ -22,8 +18,6 @@ export interface Session {
 const HEADER = Buffer.from(JSON.stringify({ alg: "HS256", typ: "JWT" })).toString("base64url");
 const ISSUER = "herald";
 const AUDIENCE = "herald-console";
-
-const rows = new RuntimeCache<Promise<SessionRow | undefined>>(SESSION_CHECK_TTL_MS, 100_000);
 
 function sign(ctx: AppContext, signingInput: string): Buffer {
   return createHmac("sha256", ctx.keys.sessionKey).update(signingInput).digest();
@@ -97,12 +91,12 @@ export function readSessionToken(ctx: AppContext, token: string): Session {
 }
 
 function sessionRow(ctx: AppContext, sessionId: string): Promise<SessionRow | undefined> {
-  const hit = rows.fresh(ctx, sessionId);
+  const hit = ctx.caches.sessions.fresh(sessionId);
   if (hit) return hit.value;
   const row = getSession(ctx.sql, { sessionId });
-  rows.set(ctx, sessionId, row);
+  ctx.caches.sessions.set(sessionId, row);
   // A failed read is not remembered: the next request tries again.
-  row.catch(() => rows.delete(ctx, sessionId));
+  row.catch(() => ctx.caches.sessions.delete(sessionId));
   return row;
 }
 
@@ -124,7 +118,7 @@ export async function verifySession(ctx: AppContext, token: string): Promise<Ses
 
 export async function endSession(ctx: AppContext, session: Session): Promise<void> {
   await revokeSession(ctx.sql, { tenantId: session.tenantId, sessionId: session.sessionId });
-  rows.delete(ctx, session.sessionId);
+  ctx.caches.sessions.delete(session.sessionId);
 }
 
 /** Ends every session of the user (but `keep`): sign out everywhere, a password change or reset. */
@@ -134,7 +128,7 @@ export async function endUserSessions(
   keep?: string,
 ): Promise<number> {
   const ended = await revokeUserSessions(ctx.sql, { ...user, keep });
-  for (const id of ended) rows.delete(ctx, id);
+  for (const id of ended) ctx.caches.sessions.delete(id);
   return ended.length;
 }
 

@@ -1,4 +1,4 @@
-// The Stripe client, built once per configuration. STRIPE_API_BASE points the SDK at another host
+// The Stripe client, built once per runtime (openRuntime). STRIPE_API_BASE points the SDK at another host
 // (the local emulator in tests); without STRIPE_SECRET_KEY billing is off and Herald runs without it.
 import Stripe from "stripe";
 import type { Config } from "../../config.ts";
@@ -31,23 +31,21 @@ export function stripeConnection(apiBase: string | undefined): StripeConnection 
   };
 }
 
-const clients = new WeakMap<Config, Stripe>();
-
-/** The Stripe client, or undefined when billing is not configured. */
-export function stripeFor(ctx: AppContext): Stripe | undefined {
-  const settings = ctx.config.stripe;
+/** The Stripe client for a configuration, or undefined when billing is not configured. */
+export function createStripeClient(config: Config): Stripe | undefined {
+  const settings = config.stripe;
   if (!settings) return undefined;
-  let client = clients.get(ctx.config);
-  if (!client) {
-    client = new Stripe(settings.secretKey, {
-      ...stripeConnection(settings.apiBase),
-      maxNetworkRetries: 2,
-      timeout: 15_000,
-      appInfo: { name: "Herald" },
-    });
-    clients.set(ctx.config, client);
-  }
-  return client;
+  return new Stripe(settings.secretKey, {
+    ...stripeConnection(settings.apiBase),
+    maxNetworkRetries: 2,
+    timeout: 15_000,
+    appInfo: { name: "Herald" },
+  });
+}
+
+/** The runtime's Stripe client, or undefined when billing is not configured. */
+export function stripeFor(ctx: AppContext): Stripe | undefined {
+  return ctx.stripe;
 }
 
 export function requireStripe(ctx: AppContext): Stripe {

@@ -48,7 +48,7 @@ export async function handleStripeWebhook({
     return { received: true, duplicate: true, outcome: "duplicate" };
   }
   // A plan or status change must not wait for the license cache to expire on this replica.
-  if (result.tenantId && result.outcome === "applied") forgetTenantLicenses(result.tenantId);
+  if (result.tenantId && result.outcome === "applied") forgetTenantLicenses(ctx, result.tenantId);
   const log = result.outcome === "unknown_customer" ? ctx.logger.warn : ctx.logger.info;
   log.call(
     ctx.logger,

@@ -60,6 +60,6 @@ export async function revokeBindingKey({
     "binding key",
     bindingKeyId,
   );
-  forgetLicense(row.licenseKey);
+  forgetLicense(ctx, row.licenseKey);
   return row;
 }

@@ -6,7 +6,6 @@ import { getLicense, type LicenseRow, touchBindingKeys } from "@herald/db";
 import type { AppContext } from "../../context.ts";
 import { hashLicenseSecret, sameHash } from "../../crypto.ts";
 import { DomainError } from "../../errors.ts";
-import { LruCache } from "../lru-cache.ts";
 
 export const LICENSE_CACHE_TTL_MS = 5_000;
 const TOUCH_INTERVAL_MS = 60_000;
@@ -42,38 +41,25 @@ export function isLicenseKeyShaped(licenseKey: string): boolean {
   return LICENSE_KEY_SHAPE.test(licenseKey);
 }
 
-interface CacheEntry {
-  row: LicenseRow;
-  fetchedAt: number;
-}
-/** Rows of real keys: about 1 KB each with the key, so 32 MB holds ~30,000 busy keys. */
-export const LICENSE_CACHE_MAX_BYTES = 32 * 1024 * 1024;
-/** Unknown keys, remembered by a 64-bit hash of the key: a flood of them fills only this, never the rows. */
-export const LICENSE_MISS_CACHE_MAX_BYTES = 4 * 1024 * 1024;
-const ROW_BYTES = 900;
-const MISS_BYTES = 60;
-const cache = new LruCache<CacheEntry>(LICENSE_CACHE_MAX_BYTES, () => ROW_BYTES);
-const misses = new LruCache<number>(LICENSE_MISS_CACHE_MAX_BYTES, () => MISS_BYTES);
-const lastTouched = new Map<string, number>();
-
 const missKey = (licenseKey: string) => hash("sha256", licenseKey, "base64url").slice(0, 11);
 
 /** What the license caches hold, for the fault suite's memory figures. */
-export function licenseCacheBytes(): { rows: number; misses: number } {
-  return { rows: cache.bytes, misses: misses.bytes };
+export function licenseCacheBytes(ctx: AppContext): { rows: number; misses: number } {
+  return { rows: ctx.caches.licenses.bytes, misses: ctx.caches.licenseMisses.bytes };
 }
 
-export function forgetLicense(licenseKey: string): void {
-  cache.delete(licenseKey);
-  misses.delete(missKey(licenseKey));
+export function forgetLicense(ctx: AppContext, licenseKey: string): void {
+  ctx.caches.licenses.delete(licenseKey);
+  ctx.caches.licenseMisses.delete(missKey(licenseKey));
 }
 
 /** Drops a tenant's cached licenses after its plan or subscription changed, so this replica sees it at once. */
-export function forgetTenantLicenses(tenantId: string): void {
-  cache.deleteWhere((entry) => entry.row.tenantId === tenantId);
+export function forgetTenantLicenses(ctx: AppContext, tenantId: string): void {
+  ctx.caches.licenses.deleteWhere((entry) => entry.row.tenantId === tenantId);
 }
 
 async function lookUp(ctx: AppContext, licenseKey: string, nowMs: number): Promise<LicenseRow | undefined> {
+  const { licenses: cache, licenseMisses: misses } = ctx.caches;
   const entry = cache.get(licenseKey);
   if (entry && nowMs - entry.fetchedAt <= LICENSE_CACHE_TTL_MS) return entry.row;
   const miss = missKey(licenseKey);
@@ -106,7 +92,7 @@ export async function authenticateLicense(
   licenseKey: string,
   licenseSecret: string,
 ): Promise<License> {
-  const nowMs = Date.now();
+  const nowMs = ctx.clock.now().getTime();
   const row =
     isLicenseKeyShaped(licenseKey) && licenseSecret.length <= MAX_SECRET_LENGTH
       ? await lookUp(ctx, licenseKey, nowMs)
@@ -136,8 +122,9 @@ export async function authenticateLicense(
       `License invalid: the subscription of ${row.tenantName} is ${row.subscriptionStatus}. Update billing in the console to continue.`,
     );
   }
-  if (nowMs - (lastTouched.get(row.id) ?? 0) > TOUCH_INTERVAL_MS) {
-    lastTouched.set(row.id, nowMs);
+  const touched = ctx.caches.licenseTouched;
+  if (nowMs - (touched.get(row.id) ?? 0) > TOUCH_INTERVAL_MS) {
+    touched.set(row.id, nowMs);
     touchBindingKeys(ctx.sql, { ids: [row.id] }).catch((error: unknown) =>
       ctx.logger.warn({ err: error }, "could not record binding key use"),
     );

@@ -12,7 +12,8 @@ import type { AppContext } from "../../context.ts";
  * The poll (20 ms, doubling to 250 ms) serves a worker in another process.
  */
 export async function waitForOutcome(ctx: AppContext, row: MessageRow, seconds: number): Promise<MessageRow> {
-  const deadline = Date.now() + seconds * 1000;
+  const nowMs = () => ctx.clock.now().getTime();
+  const deadline = nowMs() + seconds * 1000;
   let current = row;
   if (current.status !== "queued") return current;
   const finished = new WakeUp();
@@ -21,10 +22,10 @@ export async function waitForOutcome(ctx: AppContext, row: MessageRow, seconds: 
   ctx.signals.on(event, onFinished);
   try {
     let pollMs = 20;
-    while (current.status === "queued" && Date.now() < deadline) {
-      const due = Math.max(current.dueAt.getTime(), current.channelReadyAt?.getTime() ?? 0);
-      if (current.attempts > 0 && due > deadline) break;
-      await finished.wait(Math.min(pollMs, Math.max(0, deadline - Date.now())));
+    while (current.status === "queued" && nowMs() < deadline) {
+      // The next attempt's distance is the database's (it set the due time); the wait is this clock's.
+      if (current.attempts > 0 && (current.nextAttemptInMs ?? 0) > deadline - nowMs()) break;
+      await finished.wait(Math.min(pollMs, Math.max(0, deadline - nowMs())));
       pollMs = Math.min(pollMs * 2, 250);
       current = (await getMessage(ctx.sql, { tenantId: current.tenantId, messageId: current.id })) ?? current;
     }
