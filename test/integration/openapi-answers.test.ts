@@ -1,15 +1,19 @@
 // Every route in /openapi.json, called for real on its happy path and on an error path; each answer
 // must have a status the operation declares and a body its schema accepts. A route added to the
 // document without a call here fails the coverage check at the end.
+
+import type { AddressInfo } from "node:net";
 import { createPasswordReset } from "@herald/api";
 import { Herald } from "@herald/sdk";
 import { type StripeSim, startStripeSim } from "@herald/stripe-sim";
+import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, type Harness, startHarness } from "../support/harness.ts";
 import { OpenApiAnswers } from "../support/openapi-answers.ts";
 
 let h: Harness;
 let stripe: StripeSim;
+let herald: ReturnType<typeof serve>;
 let answers: OpenApiAnswers;
 const fetchChecked = async (request: Request) => {
   const probe = new Request(request.url, { method: request.method });
@@ -30,18 +34,29 @@ const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 beforeAll(async () => {
   stripe = await startStripeSim();
   h = await startHarness({
-    env: {
+    env: (sim) => ({
       STRIPE_SECRET_KEY: stripe.secretKey,
       STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
       STRIPE_API_BASE: stripe.url,
-    },
+      HERALD_BOT_APP_ID: sim.bot.appId,
+      HERALD_BOT_APP_SECRET: sim.bot.appSecret,
+      HERALD_BOT_TENANT_ID: sim.bot.homeTenantId,
+      HERALD_BOT_OPENID_METADATA: sim.bot.openIdMetadataUrl,
+      HERALD_BOT_SERVICE_URLS: "127.0.0.1",
+      HERALD_ENTRA_AUTHORITY: sim.authority,
+    }),
   });
+  // The emulated Teams posts the bot's activities over HTTP: those answers are checked too.
+  herald = serve({ fetch: fetchChecked, port: 0, hostname: "127.0.0.1" });
+  await new Promise((resolve) => herald.once("listening", resolve));
+  h.sim.bot.setMessagingEndpoint(`http://127.0.0.1:${(herald.address() as AddressInfo).port}/bot/messages`);
   const doc = (await (
     await h.runtime.app.fetch(new Request("http://herald.test/openapi.json"))
   ).json()) as Record<string, unknown>;
   answers = new OpenApiAnswers(doc);
 });
 afterAll(async () => {
+  await new Promise((resolve) => herald.close(resolve));
   await h.close();
   await stripe.close();
 });
@@ -137,6 +152,25 @@ describe("answers match /openapi.json", () => {
     await activity.validateLicense();
     await call("POST", "/v1/licenses/validate", { licenseKey: key.licenseKey, licenseSecret: "wrong" }); // 401
     await call("POST", "/v1/licenses/validate", "{not json"); // 400
+
+    // The Teams bot: install, link a team, a bot webhook, a post, an update and a delete.
+    const team = h.sim.bot.createTeam({ name: "OpenAPI team", channels: ["Alerts"] });
+    await h.sim.bot.install(team.id);
+    await call("POST", "/bot/messages", { type: "message", text: "forged" }); // 401
+    const link = await console.createTeamLink(signed.instanceId);
+    await call("POST", "/v1/instances/ins_unknown/teams-links", {}, session); // 404
+    await h.sim.bot.postAsUser(team.id, { text: `link ${link.code}` });
+    await console.listTeams(signed.instanceId);
+    await call("GET", "/v1/instances/ins_unknown/teams", undefined, session); // 404
+    const botHook = await console.createWebhook(signed.instanceId, {
+      name: "Bot channel",
+      teamsChannel: { teamId: team.id, channelId: team.channels[1]?.id ?? "" },
+    });
+    const posted = await activity.sendMessage(botHook.webhookId, "Posted by the bot", { wait: 10 });
+    await activity.updateMessage(posted.messageId ?? "", { textMessage: "Updated" }, { wait: 10 });
+    await call("PATCH", `/v1/messages/${sent.messageId}`, { textMessage: "x" }, licence); // 409: a webhook message
+    await activity.deleteMessage(posted.messageId ?? "", { wait: 10 });
+    await call("DELETE", "/v1/messages/msg_unknown", undefined, licence); // 404
 
     await console.usage({ series: "daily" });
     await call("GET", "/v1/usage?instanceId=ins_unknown", undefined, session); // 404
