@@ -1,6 +1,7 @@
 // Operability surface: the API reference at /docs (served locally, with the error catalogue), the
 // Swagger 2.0 document for Power Platform, Prometheus /metrics during real deliveries, and the access log.
 import { Writable } from "node:stream";
+import SwaggerParser from "@apidevtools/swagger-parser";
 import { createApp, HeraldMetrics } from "@herald/api";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -121,17 +122,46 @@ describe("/openapi/swagger2.json", () => {
       expect.objectContaining({ name: "wait", in: "query", type: "integer" }),
     );
     expect(send?.responses["200"]?.schema).toEqual({ $ref: "#/definitions/SendMessageResponse" });
-    expect(send?.security).toContainEqual({ LicenseKey: [], LicenseSecret: [] });
-    expect(doc.securityDefinitions.LicenseKey).toMatchObject({
-      type: "apiKey",
-      in: "header",
-      name: "X-License-Key",
+    // One authentication type, as a custom connector takes: Basic with the binding key.
+    expect(send?.security).toEqual([{ LicenseBasic: [] }]);
+    expect(doc.securityDefinitions).toEqual({
+      LicenseBasic: expect.objectContaining({ type: "basic" }),
     });
-    expect(doc.securityDefinitions.LicenseSecret).toMatchObject({
-      type: "apiKey",
-      in: "header",
-      name: "X-License-Secret",
+
+    // What the connector wizard reads beyond Swagger 2.0, so that nothing is edited by hand.
+    const raw = doc as unknown as Record<string, unknown>;
+    expect(raw["x-ms-connector-metadata"]).toEqual([
+      { propertyName: "Website", propertyValue: "https://herald.test" },
+      { propertyName: "Privacy policy", propertyValue: "https://herald.test/docs" },
+      { propertyName: "Categories", propertyValue: "Communication;IT Operations" },
+    ]);
+    const visibility = Object.values(doc.paths).flatMap((ops) =>
+      Object.values(ops).map((op) => [op.operationId, (op as Record<string, unknown>)["x-ms-visibility"]]),
+    );
+    expect(visibility).toEqual([
+      ["sendMessage", "important"],
+      ["getMessage", "advanced"],
+      ["validateLicense", "advanced"],
+    ]);
+    for (const ops of Object.values(doc.paths))
+      for (const op of Object.values(ops)) {
+        const o = op as Record<string, unknown>;
+        expect(typeof o.summary, String(op.operationId)).toBe("string");
+        expect(typeof o.description, String(op.operationId)).toBe("string");
+      }
+    expect(send?.parameters).toContainEqual(
+      expect.objectContaining({ name: "wait", "x-ms-summary": "Seconds to wait for Teams" }),
+    );
+    const request = doc.definitions.SendMessageRequest as {
+      properties: Record<string, Record<string, unknown>>;
+    };
+    expect(request.properties.webhookId).toMatchObject({
+      "x-ms-summary": "Webhook ID",
+      "x-ms-visibility": "important",
     });
+
+    // Valid by swagger-parser, which Power Platform's own tooling builds on.
+    await SwaggerParser.validate(structuredClone(doc) as never);
 
     // Structural validity: what 2.0 lacks never appears, every reference resolves, every non-body
     // parameter has a primitive type, every response a description.

@@ -17,6 +17,7 @@ import { licenseAuth } from "./middleware/license-auth/index.ts";
 import { assertRoutesDeclareSecurity, routeAuth } from "./middleware/route-auth/index.ts";
 import { sessionAuth } from "./middleware/session-auth/index.ts";
 import { keyThrottle } from "./middleware/throttle/index.ts";
+import { openApiHeader } from "./openapi/header.ts";
 import { activityRoutes } from "./routes/activity.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { authRoutes } from "./routes/auth.ts";
@@ -189,7 +190,11 @@ export function createApp(ctx: AppContext): HeraldApp {
     name: "X-License-Key",
     description: "With X-License-Secret in a second header.",
   });
-  app.openAPIRegistry.registerComponent("securitySchemes", "LicenseBasic", { type: "http", scheme: "basic" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "LicenseBasic", {
+    type: "http",
+    scheme: "basic",
+    description: "HTTP Basic: the LicenseKey as user name, the LicenseSecret as password.",
+  });
   app.openAPIRegistry.registerComponent("securitySchemes", "Session", {
     type: "http",
     scheme: "bearer",
@@ -197,14 +202,7 @@ export function createApp(ctx: AppContext): HeraldApp {
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "Admin", { type: "http", scheme: "bearer" });
   assertRoutesDeclareSecurity(app);
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Herald",
-      version: "0.1.0",
-      description: "Metered, multi-tenant delivery of messages to Microsoft Teams channels.",
-    },
-  });
+  app.doc31("/openapi.json", openApiHeader(ctx.config.publicUrl));
   return { app, enqueuer };
 }
 
@@ -236,6 +234,12 @@ function mapError(error: unknown): MappedError {
   if (error instanceof HTTPException) {
     if (error.status === 413)
       return { code: "payload_too_large", message: "Request body is too large.", status: 413 };
+    if (error.status === 415)
+      return {
+        code: "unsupported_media_type",
+        message: "The body must be JSON: send it with the header Content-Type: application/json.",
+        status: 415,
+      };
     const malformed = /malformed json/i.test(error.message);
     return {
       code: "invalid_request",

@@ -5,8 +5,12 @@ import type { z } from "@hono/zod-openapi";
 
 export { ErrorBody, ErrorCode } from "@herald/contract";
 
-export const statusForCode: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 502 | 503> = {
+export const statusForCode: Record<
+  ErrorCode,
+  400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 502 | 503
+> = {
   invalid_request: 400,
+  unsupported_media_type: 415,
   payload_too_large: 413,
   card_not_convertible: 400,
   unauthorized: 401,

@@ -139,7 +139,12 @@ export const LicenseValid = z
   .openapi("LicenseValid");
 export type LicenseValid = z.infer<typeof LicenseValid>;
 
-export const LicenseInvalidReason = z.enum(["unknown_key", "revoked", "subscription_inactive", "expired"]);
+export const LicenseInvalidReason = z
+  .enum(["missing_credentials", "unknown_key", "revoked", "subscription_inactive", "expired"])
+  .openapi({
+    description:
+      "missing_credentials: no LicenseKey and LicenseSecret were sent; unknown_key: the pair matches no binding key; revoked, subscription_inactive, expired: the key or the tenant's subscription no longer allows sending.",
+  });
 export type LicenseInvalidReason = z.infer<typeof LicenseInvalidReason>;
 
 export const LicenseInvalid = z

@@ -3,6 +3,7 @@ import { z } from "@hono/zod-openapi";
 
 export const ErrorCode = z.enum([
   "invalid_request",
+  "unsupported_media_type",
   "payload_too_large",
   "card_not_convertible",
   "unauthorized",

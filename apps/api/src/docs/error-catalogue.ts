@@ -15,6 +15,11 @@ const explanations: Record<ErrorCode, Explanation> = {
     action: "Fix the named fields. Sending the same request again fails the same way.",
     retry: false,
   },
+  unsupported_media_type: {
+    meaning: "The request has a body that is not labelled Content-Type: application/json.",
+    action: "Send the body as JSON with the header Content-Type: application/json.",
+    retry: false,
+  },
   payload_too_large: {
     meaning:
       "The request body is over 1 MB, or the message built for Teams is over Teams' limit of about 28 KB.",

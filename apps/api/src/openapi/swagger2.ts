@@ -20,6 +20,11 @@ export interface Swagger2Options {
    * headers is one scheme in Herald's 3.1 document but two apiKey definitions in Swagger 2.0.
    */
   securityCompanions?: Record<string, Record<string, JsonObject>>;
+  /**
+   * The 3.1 schemes to keep; requirements naming any other are left out. A Power Platform custom
+   * connector takes one authentication type per connector.
+   */
+  keepSecurity?: readonly string[];
 }
 
 export class Swagger2ConversionError extends Error {}
@@ -278,7 +283,13 @@ export function toSwagger2(doc: JsonObject, options: Swagger2Options): JsonObjec
     converted.produces = ["application/json"];
     converted.parameters = parameters;
     converted.responses = responses;
-    if (Array.isArray(source.security)) converted.security = source.security.map(convertRequirement);
+    if (Array.isArray(source.security)) {
+      const keep = options.keepSecurity;
+      const kept = keep
+        ? source.security.filter((r) => Object.keys(objectAt(r)).every((scheme) => keep.includes(scheme)))
+        : source.security;
+      converted.security = kept.map(convertRequirement);
+    }
     const existing = paths[path];
     paths[path] = { ...(isObject(existing) ? existing : {}), [method]: converted };
   }
@@ -310,6 +321,16 @@ export function toSwagger2(doc: JsonObject, options: Swagger2Options): JsonObjec
       title: info.title ?? "API",
       version: info.version ?? "1.0.0",
       ...(typeof info.description === "string" ? { description: info.description } : {}),
+      // 2.0 has no SPDX identifier: the licence keeps its name (and URL, if any).
+      ...(isObject(info.license) && typeof info.license.name === "string"
+        ? {
+            license: {
+              name: info.license.name,
+              ...(typeof info.license.url === "string" ? { url: info.license.url } : {}),
+            },
+          }
+        : {}),
+      ...(isObject(info.contact) ? { contact: info.contact } : {}),
       ...options.info,
     },
     host: options.host,

@@ -44,13 +44,15 @@ const sendRoute = createRoute({
   responses: {
     200: json(SendMessageResponse, "Delivered (SentMessage true) or failed for good (SentMessage false)"),
     202: json(SendMessageResponse, "Queued: durably stored, will be delivered or reported failed"),
-    ...rejectedResponses(400, 401, 404, 409, 413, 429, 503),
+    ...rejectedResponses(400, 401, 404, 409, 413, 415, 429, 503),
   },
 });
 
 const getRoute = createRoute({
   method: "get",
   path: "/v1/messages/{messageId}",
+  description:
+    "A message's progress as a SendMessageResponse, with a binding key of the tenant that sent it: 200 delivered or failed, 202 still queued (the Message says when the next attempt is due).",
   operationId: "getMessage",
   summary: "A message's delivery progress",
   tags: ["Activity"],
@@ -118,7 +120,7 @@ const validateRoute = createRoute({
   responses: {
     200: json(LicenseValid, "Valid"),
     401: json(LicenseInvalid, "Invalid, with the reason"),
-    ...errorResponses(400),
+    ...errorResponses(400, 415),
   },
 });
 
@@ -199,7 +201,7 @@ export function activityRoutes(ctx: AppContext, enqueuer: Enqueuer) {
       ? await validateLicense(ctx, credentials.licenseKey, credentials.licenseSecret)
       : null;
     if (result?.valid) return c.json(result, 200);
-    const reason = result?.reason ?? "unknown_key";
+    const reason = result?.reason ?? "missing_credentials";
     const message =
       result?.message ??
       "License invalid: send licenseKey and licenseSecret in the body, or the X-License-Key and X-License-Secret headers.";

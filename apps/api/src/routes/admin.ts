@@ -30,6 +30,8 @@ const toTenant = (t: TenantRow) => ({
 const listPlansRoute = createRoute({
   method: "get",
   path: "/admin/v1/plans",
+  operationId: "listPlans",
+  description: "Every plan, with its limits, trial length, per-key request rate and Stripe prices.",
   summary: "List plans",
   tags: ["Operator"],
   security,
@@ -38,6 +40,7 @@ const listPlansRoute = createRoute({
 const putPlanRoute = createRoute({
   method: "put",
   path: "/admin/v1/plans/{name}",
+  operationId: "putPlan",
   summary: "Define or change a plan",
   description:
     "Merges: a setting left out keeps its current value (on a new plan its default: the name as " +
@@ -49,11 +52,13 @@ const putPlanRoute = createRoute({
     params: z.object({ name: z.string().regex(PLAN_NAME_PATTERN, PLAN_NAME_RULE) }),
     body: jsonBody(PlanChanges),
   },
-  responses: { 200: json(Plan, "Plan"), ...errorResponses(400, 401, 404) },
+  responses: { 200: json(Plan, "Plan"), ...errorResponses(400, 401, 404, 415) },
 });
 const listTenantsRoute = createRoute({
   method: "get",
   path: "/admin/v1/tenants",
+  operationId: "listTenants",
+  description: "Every tenant, with its plan and subscription state.",
   summary: "List tenants",
   tags: ["Operator"],
   security,
@@ -65,6 +70,8 @@ const listTenantsRoute = createRoute({
 const setPlanRoute = createRoute({
   method: "put",
   path: "/admin/v1/tenants/{tenantId}/plan",
+  operationId: "setTenantPlan",
+  description: "Moves a tenant to a plan at once, without Stripe; its quotas follow the new plan.",
   summary: "Move a tenant to a plan",
   tags: ["Operator"],
   security,
@@ -72,7 +79,7 @@ const setPlanRoute = createRoute({
     params: TenantParams,
     body: jsonBody(SetPlanRequest),
   },
-  responses: { 204: { description: "Done" }, ...errorResponses(400, 401, 404) },
+  responses: { 204: { description: "Done" }, ...errorResponses(400, 401, 404, 415) },
 });
 
 export function adminRoutes(ctx: AppContext) {

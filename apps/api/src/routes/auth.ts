@@ -25,6 +25,9 @@ import { errorResponses, json, jsonBody } from "./responses.ts";
 const signupRoute = createRoute({
   method: "post",
   path: "/v1/auth/signup",
+  operationId: "signUp",
+  description:
+    'Creates a tenant on the trial plan with one instance named "Developer Instance" and its first user, and signs them in: the session token is in the answer and in the HttpOnly `herald_session` cookie (with the readable `herald_csrf` cookie for forms).',
   security: [],
   summary: "Create a tenant on the trial plan, with a Developer Instance",
   tags: ["Console"],
@@ -33,26 +36,32 @@ const signupRoute = createRoute({
   },
   responses: {
     201: json(SignupResponse, "Signed up"),
-    ...errorResponses(400, 409, 429, 503),
+    ...errorResponses(400, 409, 415, 429, 503),
   },
 });
 
 const loginRoute = createRoute({
   method: "post",
   path: "/v1/auth/login",
+  operationId: "logIn",
+  description:
+    "Checks the email and password and answers a session token (also set as cookies). Failed attempts are throttled per account and per client address: 429 rate_limited with Retry-After.",
   security: [],
   summary: "Sign in",
   tags: ["Console"],
   request: { body: jsonBody(LoginRequest) },
   responses: {
     200: json(LoginResponse, "Signed in"),
-    ...errorResponses(400, 401, 429, 503),
+    ...errorResponses(400, 401, 415, 429, 503),
   },
 });
 
 const logoutRoute = createRoute({
   method: "post",
   path: "/v1/auth/logout",
+  operationId: "logOut",
+  description:
+    "Ends the session the request carries (Bearer token or cookie) on every replica and clears the cookies; 204 also when there was no session.",
   security: [],
   summary: "Sign out: ends this session on every replica and clears the session cookie",
   tags: ["Console"],
@@ -62,6 +71,8 @@ const logoutRoute = createRoute({
 const logoutEverywhereRoute = createRoute({
   method: "post",
   path: "/v1/auth/logout-everywhere",
+  operationId: "logOutEverywhere",
+  description: "Ends every session of the signed-in user, on every device and browser, this one included.",
   summary: "Sign out everywhere: ends every session of this user, this one included",
   tags: ["Console"],
   security: [{ Session: [] }],
@@ -74,24 +85,28 @@ const logoutEverywhereRoute = createRoute({
 const changePasswordRoute = createRoute({
   method: "post",
   path: "/v1/auth/password",
+  operationId: "changePassword",
+  description:
+    "Changes the signed-in user's password after checking the current one; the user's other sessions end.",
   summary: "Change the password (signs out every other session)",
   tags: ["Console"],
   security: [{ Session: [] }],
   request: {
     body: jsonBody(ChangePasswordRequest),
   },
-  responses: { 204: { description: "Changed" }, ...errorResponses(400, 401, 429, 503) },
+  responses: { 204: { description: "Changed" }, ...errorResponses(400, 401, 415, 429, 503) },
 });
 
 const resetPasswordRoute = createRoute({
   method: "post",
   path: "/v1/auth/reset-password",
+  operationId: "resetPassword",
   security: [],
   summary: "Set a new password with a one-time reset link's token (from `herald users reset-password`)",
   description: "Ends every session of the user and clears the account's sign-in lockout.",
   tags: ["Console"],
   request: { body: jsonBody(ResetPasswordRequest) },
-  responses: { 204: { description: "Password set; sign in with it" }, ...errorResponses(400, 429, 503) },
+  responses: { 204: { description: "Password set; sign in with it" }, ...errorResponses(400, 415, 429, 503) },
 });
 
 /**

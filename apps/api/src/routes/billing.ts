@@ -24,6 +24,9 @@ const security = [{ Session: [] }];
 const getRoute = createRoute({
   method: "get",
   path: "/v1/billing",
+  operationId: "getBilling",
+  description:
+    "The tenant's plan, subscription state and trial end, and the plans that can be bought here (those with a Stripe price). `enabled` is false when this Herald has no Stripe configuration: plans are then assigned by the operator.",
   summary: "The plan, the subscription's state and the plans on offer",
   tags: ["Billing"],
   security,
@@ -33,6 +36,7 @@ const getRoute = createRoute({
 const checkoutRoute = createRoute({
   method: "post",
   path: "/v1/billing/checkout",
+  operationId: "startCheckout",
   summary: "Start a Stripe Checkout for a plan",
   description: "A plan with trial days starts its trial without a card. Redirect the browser to `url`.",
   tags: ["Billing"],
@@ -40,13 +44,16 @@ const checkoutRoute = createRoute({
   request: { body: jsonBody(CheckoutRequest) },
   responses: {
     200: json(CheckoutSession, "Checkout session"),
-    ...errorResponses(400, 401, 404, 409, 502),
+    ...errorResponses(400, 401, 404, 409, 415, 502),
   },
 });
 
 const portalRoute = createRoute({
   method: "post",
   path: "/v1/billing/portal",
+  operationId: "openBillingPortal",
+  description:
+    "Answers the URL of Stripe's Billing Portal for the tenant: invoices, payment method, plan changes and cancellation.",
   summary: "Open the Stripe Billing Portal (invoices, card, plan changes, cancellation)",
   tags: ["Billing"],
   security,
@@ -56,6 +63,7 @@ const portalRoute = createRoute({
 const webhookRoute = createRoute({
   method: "post",
   path: "/webhooks/stripe",
+  operationId: "receiveStripeEvent",
   security: [],
   summary: "Stripe's webhook endpoint",
   description:

@@ -10,15 +10,20 @@ const security = [{ Session: [] }];
 const createRoute_ = createRoute({
   method: "post",
   path: "/v1/instances/{instanceId}/entra-apps",
+  operationId: "createEntraApp",
+  description:
+    "Registers an Entra app (tenant, client ID and secret) with which Herald calls Workflows flows that accept only Entra-authenticated callers. The client secret is stored encrypted and never shown again.",
   summary: "Add an Entra app registration (the client secret is never shown again)",
   tags: ["Console"],
   security,
   request: { params: InstanceParams, body: jsonBody(CreateEntraAppRequest) },
-  responses: { 201: json(EntraApp, "Added"), ...errorResponses(400, 401, 404) },
+  responses: { 201: json(EntraApp, "Added"), ...errorResponses(400, 401, 404, 415) },
 });
 const listRoute = createRoute({
   method: "get",
   path: "/v1/instances/{instanceId}/entra-apps",
+  operationId: "listEntraApps",
+  description: "The instance's Entra apps, without their secrets.",
   summary: "List Entra apps (no secrets)",
   tags: ["Console"],
   security,
@@ -28,6 +33,8 @@ const listRoute = createRoute({
 const deleteRoute = createRoute({
   method: "delete",
   path: "/v1/entra-apps/{entraAppId}",
+  operationId: "deleteEntraApp",
+  description: "Removes an Entra app; refused with 409 while a webhook uses it.",
   summary: "Remove an Entra app (refused while a webhook uses it)",
   tags: ["Console"],
   security,

@@ -19,6 +19,9 @@ const security = [{ Session: [] }];
 const listRoute = createRoute({
   method: "get",
   path: "/v1/instances",
+  operationId: "listInstances",
+  description:
+    "The tenant's instances. Each has its own webhooks and binding keys; quotas belong to the tenant.",
   summary: "List instances",
   tags: ["Console"],
   security,
@@ -27,36 +30,46 @@ const listRoute = createRoute({
 const createInstanceRoute = createRoute({
   method: "post",
   path: "/v1/instances",
+  operationId: "createInstance",
+  description: 'Creates an instance, such as "Production" beside the "Developer Instance".',
   summary: "Create an instance",
   tags: ["Console"],
   security,
   request: { body: jsonBody(NameRequest) },
-  responses: { 201: json(Instance, "Created"), ...errorResponses(400, 401) },
+  responses: { 201: json(Instance, "Created"), ...errorResponses(400, 401, 415) },
 });
 const renameRoute = createRoute({
   method: "patch",
   path: "/v1/instances/{instanceId}",
+  operationId: "renameInstance",
+  description: "Renames an instance; its webhook IDs and binding keys stay as they are.",
   summary: "Rename an instance",
   tags: ["Console"],
   security,
   request: { params: InstanceParams, body: jsonBody(NameRequest) },
-  responses: { 200: json(Instance, "Renamed"), ...errorResponses(400, 401, 404) },
+  responses: { 200: json(Instance, "Renamed"), ...errorResponses(400, 401, 404, 415) },
 });
 const createKeyRoute = createRoute({
   method: "post",
   path: "/v1/instances/{instanceId}/binding-keys",
+  operationId: "createBindingKey",
+  description:
+    "Creates a LicenseKey and LicenseSecret pair for one app. The LicenseSecret is in this answer only: Herald keeps only its hash.",
   summary: "Create binding keys (the LicenseSecret is shown once)",
   tags: ["Console"],
   security,
   request: { params: InstanceParams, body: jsonBody(NameRequest) },
   responses: {
     201: json(CreatedBindingKey, "Created; copy the secret now"),
-    ...errorResponses(400, 401, 404),
+    ...errorResponses(400, 401, 404, 415),
   },
 });
 const listKeysRoute = createRoute({
   method: "get",
   path: "/v1/instances/{instanceId}/binding-keys",
+  operationId: "listBindingKeys",
+  description:
+    "The instance's binding keys with when each was created, last used and revoked; never a secret.",
   summary: "List binding keys (no secrets)",
   tags: ["Console"],
   security,
@@ -69,6 +82,9 @@ const listKeysRoute = createRoute({
 const revokeKeyRoute = createRoute({
   method: "delete",
   path: "/v1/instances/{instanceId}/binding-keys/{bindingKeyId}",
+  operationId: "revokeBindingKey",
+  description:
+    "Revokes a pair: sendMessage with it is refused with license_invalid within 5 seconds on every replica. Cannot be undone.",
   summary: "Revoke binding keys",
   tags: ["Console"],
   security,

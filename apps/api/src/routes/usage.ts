@@ -8,6 +8,9 @@ import { errorResponses, json } from "./responses.ts";
 const usageRoute = createRoute({
   method: "get",
   path: "/v1/usage",
+  operationId: "getUsage",
+  description:
+    "This month, last month and in total: messages accepted, sent, failed and rate limited, and webhooks; with the tenant's quota. instanceId narrows the figures (the quota stays the tenant's); series=daily adds the last 30 days day by day, breakdown=webhooks this month's busiest webhooks.",
   summary: "Usage: this month, last month, total (and a daily series)",
   tags: ["Console"],
   security: [{ Session: [] }],

@@ -27,6 +27,9 @@ const security = [{ Session: [] }];
 const createWebhookRoute = createRoute({
   method: "post",
   path: "/v1/instances/{instanceId}/webhooks",
+  operationId: "createWebhook",
+  description:
+    "Registers a Teams channel's webhook URL (a legacy connector or a Power Automate Workflows trigger, on a host HERALD_WEBHOOK_HOSTS allows) and answers its generated webhook ID for sendMessage. Counts against the plan's webhook quota.",
   summary: "Register a Teams webhook URL and get its webhook ID",
   tags: ["Console"],
   security,
@@ -34,11 +37,14 @@ const createWebhookRoute = createRoute({
     params: InstanceParams,
     body: jsonBody(CreateWebhookRequest),
   },
-  responses: { 201: json(Webhook, "Registered"), ...errorResponses(400, 401, 404, 429) },
+  responses: { 201: json(Webhook, "Registered"), ...errorResponses(400, 401, 404, 415, 429) },
 });
 const listWebhooksRoute = createRoute({
   method: "get",
   path: "/v1/instances/{instanceId}/webhooks",
+  operationId: "listWebhooks",
+  description:
+    "The instance's webhooks (Teams channels): state, masked URL, warnings, messages Teams accepted in the last 24 hours and distinct senders in the last 30 days.",
   summary: "List webhooks (channels) with alerts posted in the last 24 hours",
   tags: ["Console"],
   security,
@@ -48,6 +54,8 @@ const listWebhooksRoute = createRoute({
 const getWebhookRoute = createRoute({
   method: "get",
   path: "/v1/webhooks/{webhookId}",
+  operationId: "getWebhook",
+  description: "One webhook, with its state (active, paused, disabled or inactive) and the reason.",
   summary: "Get a webhook",
   tags: ["Console"],
   security,
@@ -57,6 +65,9 @@ const getWebhookRoute = createRoute({
 const patchWebhookRoute = createRoute({
   method: "patch",
   path: "/v1/webhooks/{webhookId}",
+  operationId: "updateWebhook",
+  description:
+    "Changes the name, description or URL, or activates or inactivates the webhook. A new URL moves it: the webhook ID, its history and usage stay. Activating clears a pause and the count of refusals.",
   summary: "Edit, activate or inactivate a webhook; a new url moves it (same webhook ID, history and usage)",
   tags: ["Console"],
   security,
@@ -64,11 +75,14 @@ const patchWebhookRoute = createRoute({
     params: WebhookParams,
     body: jsonBody(UpdateWebhookRequest),
   },
-  responses: { 200: json(Webhook, "Updated"), ...errorResponses(400, 401, 404) },
+  responses: { 200: json(Webhook, "Updated"), ...errorResponses(400, 401, 404, 415) },
 });
 const deleteWebhookRoute = createRoute({
   method: "delete",
   path: "/v1/webhooks/{webhookId}",
+  operationId: "deleteWebhook",
+  description:
+    "Deletes the webhook: sendMessage to its ID is refused from then on, its queued messages fail and its quota slot is freed.",
   summary: "Delete a webhook (frees its quota slot; queued messages fail)",
   tags: ["Console"],
   security,
@@ -78,6 +92,9 @@ const deleteWebhookRoute = createRoute({
 const testWebhookRoute = createRoute({
   method: "post",
   path: "/v1/webhooks/{webhookId}/test",
+  operationId: "testWebhook",
+  description:
+    "Posts a test message through the normal delivery path (within the rate windows) and answers Teams' verdict with its HTTP status. Test messages are not usage.",
   summary: "Test this connection: post a test message and report Teams' answer",
   tags: ["Console"],
   security,
@@ -90,12 +107,15 @@ const testWebhookRoute = createRoute({
   },
   responses: {
     200: json(TestWebhookResponse, "Teams' answer"),
-    ...errorResponses(401, 404, 409),
+    ...errorResponses(401, 404, 409, 415),
   },
 });
 const webhookErrorsRoute = createRoute({
   method: "get",
   path: "/v1/webhooks/{webhookId}/errors",
+  operationId: "listWebhookErrors",
+  description:
+    "The webhook's error log, newest first: refusals, rate limits, failures and state changes, each with Teams' answer and what Herald did. Paged with nextCursor.",
   summary: "The webhook's error log, newest first",
   tags: ["Console"],
   security,
@@ -105,6 +125,9 @@ const webhookErrorsRoute = createRoute({
 const instanceErrorsRoute = createRoute({
   method: "get",
   path: "/v1/instances/{instanceId}/errors",
+  operationId: "listInstanceErrors",
+  description:
+    "The error log of every webhook of the instance, newest first; filter by webhookId, messageId or classification. Paged with nextCursor.",
   summary: "The instance's error log, newest first",
   tags: ["Console"],
   security,
@@ -115,6 +138,9 @@ const instanceErrorsRoute = createRoute({
 const instanceMessageRoute = createRoute({
   method: "get",
   path: "/v1/instances/{instanceId}/messages/{messageId}",
+  operationId: "getInstanceMessage",
+  description:
+    "One message sent through the instance: its state, attempts, Teams' last status and when it finished.",
   summary: "A message of the instance: its delivery state and attempts (the error log links to it)",
   tags: ["Console"],
   security,

@@ -21,7 +21,7 @@ export function licenseAuth({ ctx }: LicenseAuthOptions): MiddlewareHandler<AppE
     });
     if (!credentials) {
       throw new LicenseError(
-        "unknown_key",
+        "missing_credentials",
         "License invalid: send your LicenseKey and LicenseSecret in the X-License-Key and X-License-Secret headers (or HTTP Basic).",
       );
     }

@@ -10,7 +10,12 @@ import { DomainError } from "../../errors.ts";
 export const LICENSE_CACHE_TTL_MS = 5_000;
 const TOUCH_INTERVAL_MS = 60_000;
 
-export type LicenseFailureReason = "unknown_key" | "revoked" | "subscription_inactive" | "expired";
+export type LicenseFailureReason =
+  | "missing_credentials"
+  | "unknown_key"
+  | "revoked"
+  | "subscription_inactive"
+  | "expired";
 
 export interface License {
   bindingKeyId: string;
