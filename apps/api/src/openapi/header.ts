@@ -30,6 +30,10 @@ export function openApiHeader(publicUrl: string | undefined) {
       },
       { name: "Billing", description: "Plans and subscriptions through Stripe, when it is configured." },
       {
+        name: "Teams bot",
+        description: "The Teams bot's messaging endpoint, called by Microsoft's Bot Connector.",
+      },
+      {
         name: "Operator",
         description: "The operator's API, enabled by HERALD_ADMIN_TOKEN: plans and tenants.",
       },

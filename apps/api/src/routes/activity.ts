@@ -78,7 +78,7 @@ const updateRoute = createRoute({
   responses: {
     200: json(SendMessageResponse, "Updated in Teams, or failed for good"),
     202: json(SendMessageResponse, "Queued"),
-    ...rejectedResponses(400, 401, 404, 409, 413, 429),
+    ...rejectedResponses(400, 401, 404, 409, 413, 415, 429),
   },
 });
 

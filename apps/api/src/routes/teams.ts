@@ -13,6 +13,7 @@ const security = [{ Session: [] }];
 const botMessagesRoute = createRoute({
   method: "post",
   path: "/bot/messages",
+  operationId: "receiveBotActivity",
   summary: "The Teams bot's messaging endpoint (the Bot Connector posts activities here)",
   description:
     "Each activity must carry the Bot Framework's JWT (issuer https://api.botframework.com, audience HERALD_BOT_APP_ID, RS256 keys from HERALD_BOT_OPENID_METADATA, serviceUrl claim equal to the activity's, on HERALD_BOT_SERVICE_URLS). Anything else answers 401 or 403 and changes nothing.",
@@ -25,7 +26,10 @@ const botMessagesRoute = createRoute({
 const createLinkRoute = createRoute({
   method: "post",
   path: "/v1/instances/{instanceId}/teams-links",
+  operationId: "createTeamsLink",
   summary: "Connect a Microsoft Teams team: a single-use code (30 minutes) to post as @Herald link <code>",
+  description:
+    "Answers a single-use code, valid for 30 minutes; posting `@Herald link <code>` in any channel of a team links that team (and its channels) to the instance.",
   tags: ["Console"],
   security,
   request: { params: InstanceParams },
@@ -38,7 +42,10 @@ const createLinkRoute = createRoute({
 const listTeamsRoute = createRoute({
   method: "get",
   path: "/v1/instances/{instanceId}/teams",
+  operationId: "listTeams",
   summary: "Teams linked to the instance, with their channels",
+  description:
+    "The Microsoft Teams teams linked to the instance through the bot, with the channels a webhook can target (teamsChannel).",
   tags: ["Console"],
   security,
   request: { params: InstanceParams },
