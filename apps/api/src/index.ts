@@ -6,14 +6,7 @@ export { createKeyring } from "./crypto.ts";
 export { DomainError } from "./errors.ts";
 export { HeraldMetrics } from "./metrics/index.ts";
 export { serveWorkerMetrics } from "./routes/metrics.ts";
-export {
-  createLogger,
-  createWorker,
-  type HeraldRuntime,
-  openRuntime,
-  type RuntimeCore,
-  startRuntime,
-} from "./runtime.ts";
+export { createLogger, createWorker, openRuntime, type RuntimeCore } from "./runtime.ts";
 export { assignPlan, getTenants } from "./services/admin/index.ts";
 export { createPasswordReset } from "./services/auth/password.ts";
 export { reportOverage } from "./services/billing/meter.ts";
@@ -21,3 +14,4 @@ export { type RotationProgress, type RotationReport, rotateWebhookKeys } from ".
 export { licenseCacheBytes } from "./services/licenses/authenticate.ts";
 export { getPlans } from "./services/plans/list.ts";
 export { putPlan } from "./services/plans/put.ts";
+export { type HeraldRuntime, startRuntime } from "./start.ts";

@@ -3,8 +3,9 @@ import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { loadConfigOrExit } from "./config.ts";
 import { serveWorkerMetrics } from "./routes/metrics.ts";
-import { createLogger, startRuntime } from "./runtime.ts";
+import { createLogger } from "./runtime.ts";
 import { limitConnections, type ServerLimits, serverOptions } from "./server-limits.ts";
+import { startRuntime } from "./start.ts";
 
 async function main() {
   const config = loadConfigOrExit();

@@ -1,8 +1,7 @@
-// Assembles a running Herald from a Config. `openRuntime` is what every process needs: the database
-// (migrated), the keyring and one explicit context (clock, signals, logger, metrics, disk-full
-// reporter). `startRuntime` adds the HTTP app and, unless turned off, the delivery worker in-process
-// (`npm start`); `startWorkerRuntime` (worker.ts) adds only the worker. The test harness starts
-// Herald through here too.
+// What every Herald process needs, built from a Config: the database (migrated), the keyring and
+// one explicit context (clock, ids, caches, Stripe client, signals, logger, metrics, disk-full
+// reporter). start.ts adds the HTTP app (and the in-process worker) for `npm start`; worker.ts adds
+// only the worker. It imports no HTTP code, so a worker process loads none.
 
 import { randomBytes } from "node:crypto";
 import { IdSource } from "@herald/core";
@@ -15,7 +14,6 @@ import {
   type WorkerOptions,
 } from "@herald/delivery";
 import pino, { type Logger } from "pino";
-import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import type { AppContext, Clock } from "./context.ts";
 import { createKeyring } from "./crypto.ts";
@@ -38,11 +36,6 @@ export interface RuntimeCore {
   ctx: AppContext;
   db: Database;
   close(): Promise<void>;
-}
-
-export interface HeraldRuntime extends RuntimeCore {
-  app: ReturnType<typeof createApp>["app"];
-  worker: DeliveryWorker | undefined;
 }
 
 export function createLogger(config: Pick<Config, "logLevel">): Logger {
@@ -113,21 +106,4 @@ export function createWorker(ctx: AppContext, options: WorkerOptions = {}): Deli
     jobs.push({ name: "overage-report", everyMs: 5 * 60_000, run: () => reporter.runOnce() });
   }
   return new DeliveryWorker(ctx, { ...options, jobs: [...jobs, ...(options.jobs ?? [])] });
-}
-
-export async function startRuntime(options: RuntimeOptions & { worker?: boolean }): Promise<HeraldRuntime> {
-  const core = await openRuntime(options);
-  const { app } = createApp(core.ctx);
-  const runWorker = options.worker ?? options.config.worker === "in-process";
-  const worker = runWorker ? createWorker(core.ctx, options.workerOptions) : undefined;
-  await worker?.start();
-  return {
-    ...core,
-    app,
-    worker,
-    async close() {
-      await worker?.stop();
-      await core.close();
-    },
-  };
 }
