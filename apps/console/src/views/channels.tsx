@@ -210,12 +210,6 @@ function ChannelMenu({ webhook: w, instance, csrf }: { webhook: Webhook; instanc
           <Icon name="edit" />
           Edit
         </a>
-        {w.kind === "legacy" ? (
-          <a class="menu-item" href={`${base}/edit`} data-move-to-workflows="">
-            <Icon name="edit" />
-            Move to Workflows
-          </a>
-        ) : null}
         <button
           type="button"
           class="menu-item js-only"
@@ -242,6 +236,12 @@ function ChannelMenu({ webhook: w, instance, csrf }: { webhook: Webhook; instanc
             {w.active ? "Inactivate" : "Activate"}
           </button>
         </form>
+        {w.kind === "legacy" ? (
+          <a class="menu-item" href={`${base}/edit`} data-move-to-workflows="">
+            <Icon name="edit" />
+            Move to Workflows
+          </a>
+        ) : null}
         <ConfirmForm
           action={`${base}/delete`}
           csrf={csrf}
