@@ -6,6 +6,7 @@ import type Stripe from "stripe";
 import type { Config } from "./config.ts";
 import type { Keyring } from "./crypto.ts";
 import type { HeraldMetrics } from "./metrics/index.ts";
+import type { ActivityVerifier } from "./services/bot/verify.ts";
 import type { RuntimeCaches } from "./services/caches.ts";
 
 export { type Clock, DeliverySignals, systemClock, utcDay } from "@herald/delivery";
@@ -19,6 +20,8 @@ export interface AppContext extends DeliveryContext {
   readonly caches: RuntimeCaches;
   /** The Stripe client; undefined when billing is not configured. */
   readonly stripe: Stripe | undefined;
+  /** Checks activities posted to /bot/messages; undefined when no bot is configured. */
+  readonly botVerifier: ActivityVerifier | undefined;
 }
 
 export function utcMonth(date: Date): string {

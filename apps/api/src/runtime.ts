@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { IdSource } from "@herald/core";
 import { type Database, DiskFullReporter, migrate, openDatabase } from "@herald/db";
 import {
+  createBotClient,
   DeliverySignals,
   DeliveryWorker,
   type PeriodicJob,
@@ -20,6 +21,7 @@ import { createKeyring } from "./crypto.ts";
 import { HeraldMetrics } from "./metrics/index.ts";
 import { OverageReporter } from "./services/billing/meter.ts";
 import { createStripeClient } from "./services/billing/stripe.ts";
+import { ActivityVerifier } from "./services/bot/verify.ts";
 import { RuntimeCaches } from "./services/caches.ts";
 import { forgetWebhook } from "./services/messages/webhook-cache.ts";
 
@@ -83,6 +85,8 @@ export async function openRuntime(options: RuntimeOptions): Promise<RuntimeCore>
     ids: new IdSource(randomBytes),
     caches: new RuntimeCaches(clock),
     stripe: createStripeClient(config),
+    bot: config.bot === undefined ? undefined : createBotClient(config.bot, clock),
+    botVerifier: config.bot === undefined ? undefined : new ActivityVerifier(config.bot, clock),
     diskFull: new DiskFullReporter({ logger, engine: db.engine, dataDir: config.dataDir }),
   };
   // A webhook the worker disabled is forgotten by this process's sendMessage cache at once.

@@ -11,6 +11,7 @@ import {
   tokenEndpoint,
   tokenRequestBody,
 } from "@herald/core";
+import type { Clock } from "./context.ts";
 
 export interface BotConfig {
   readonly appId: string;
@@ -46,20 +47,8 @@ interface CachedToken {
   reuseUntilMs: number;
 }
 
-/** One client per bot registration in a process: the token is shared by every channel task. */
-const clients = new Map<string, BotClient>();
-
-export function botClientFor(config: BotConfig): BotClient {
-  const key = `${config.authority}|${config.tenantId}|${config.appId}|${config.serviceHosts.join(",")}`;
-  let client = clients.get(key);
-  if (client === undefined) {
-    client = createBotClient(config);
-    clients.set(key, client);
-  }
-  return client;
-}
-
-function createBotClient(config: BotConfig): BotClient {
+/** The bot's client: one per runtime (openRuntime), so its token is shared by every channel task. */
+export function createBotClient(config: BotConfig, clock: Clock): BotClient {
   let cached: CachedToken | null = null;
   let pending: Promise<string> | null = null;
 
@@ -75,7 +64,7 @@ function createBotClient(config: BotConfig): BotClient {
       signal: AbortSignal.timeout(timeoutMs),
       redirect: "manual",
     });
-    const answer = readTokenAnswer(res.status, await res.text(), Date.now());
+    const answer = readTokenAnswer(res.status, await res.text(), clock.now().getTime());
     if (!answer.ok) {
       throw new BotTokenError(
         answer.refused
@@ -88,7 +77,7 @@ function createBotClient(config: BotConfig): BotClient {
   }
 
   async function token(timeoutMs: number): Promise<string> {
-    if (cached !== null && cached.reuseUntilMs > Date.now()) return cached.accessToken;
+    if (cached !== null && cached.reuseUntilMs > clock.now().getTime()) return cached.accessToken;
     // Concurrent channel tasks share one token request.
     pending ??= fetchToken(timeoutMs).finally(() => {
       pending = null;

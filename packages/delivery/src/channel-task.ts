@@ -172,7 +172,7 @@ async function send(
   urls: Map<string, string>,
   now: () => number,
 ): Promise<SendOutcome> {
-  if (kind.deliver !== undefined) return kind.deliver(env, channel, message, health, attempted);
+  if (kind.deliver !== undefined) return kind.deliver(env, channel, message, health, attempted, now);
   const { badRequests } = health;
   const { ctx } = env;
   const started = now();

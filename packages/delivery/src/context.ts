@@ -6,7 +6,7 @@ import { EventEmitter } from "node:events";
 import type { RatePolicy } from "@herald/core";
 import type { DiskFullReporter, Sql } from "@herald/db";
 import type { Logger } from "pino";
-import type { BotConfig } from "./bot-client.ts";
+import type { BotClient, BotConfig } from "./bot-client.ts";
 
 export interface Clock {
   now(): Date;
@@ -52,6 +52,8 @@ export interface DeliveryContext {
   readonly logger: Logger;
   readonly metrics: DeliveryMetrics;
   readonly diskFull: DiskFullReporter;
+  /** Herald's Teams bot client; undefined when no bot is configured. */
+  readonly bot?: BotClient | undefined;
 }
 
 export interface DisabledWebhook {

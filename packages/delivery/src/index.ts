@@ -1,4 +1,4 @@
-export { BOT_AUDIENCE, type BotClient, type BotConfig, botClientFor } from "./bot-client.ts";
+export { BOT_AUDIENCE, type BotClient, type BotConfig, createBotClient } from "./bot-client.ts";
 export { disableBotTeam } from "./bot-team.ts";
 export {
   type Clock,

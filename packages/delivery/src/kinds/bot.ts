@@ -29,7 +29,6 @@ import {
   recordBotMessage,
   reserveTenantSend,
 } from "@herald/db";
-import { botClientFor } from "../bot-client.ts";
 import { disableBotTeam } from "../bot-team.ts";
 import type { ChannelTaskEnv, SendOutcome } from "../channel-task.ts";
 import { applyDecision, countOutcome, plainOutcome } from "../outcome.ts";
@@ -134,17 +133,21 @@ async function prepare(env: ChannelTaskEnv, message: DueMessage): Promise<Prepar
 }
 
 /** Waits for a slot in the Teams tenant's window; false when none came within MAX_TENANT_WAIT_MS. */
-async function takeTenantSlot(env: ChannelTaskEnv, teamsTenantId: string): Promise<boolean> {
+async function takeTenantSlot(
+  env: ChannelTaskEnv,
+  teamsTenantId: string,
+  now: () => number,
+): Promise<boolean> {
   const window = BOT_TENANT_POLICY[0];
   if (window === undefined) return true;
-  const deadline = Date.now() + MAX_TENANT_WAIT_MS;
+  const deadline = now() + MAX_TENANT_WAIT_MS;
   const periodMs = window.periodMs + env.ctx.config.rateGuardMs;
   while (env.running()) {
     const slot = await reserveTenantSend(env.ctx.sql, { teamsTenantId, limit: window.limit, periodMs });
     if (slot.admitted) return true;
     env.ctx.metrics.countRateLimitWait("window");
-    const waitMs = Math.max(5, slot.retryAt.getTime() - Date.now());
-    if (Date.now() + waitMs > deadline) return false;
+    const waitMs = Math.max(5, slot.retryAt.getTime() - now());
+    if (now() + waitMs > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, waitMs));
   }
   return false;
@@ -156,6 +159,7 @@ async function deliverBotMessage(
   message: DueMessage,
   health: { badRequests: number; pauseProbes: number },
   attempted: boolean,
+  now: () => number,
 ): Promise<SendOutcome> {
   const { badRequests } = health;
   const { ctx } = env;
@@ -174,8 +178,8 @@ async function deliverBotMessage(
     throttlePauseMs: 60_000,
     operation: prepared.envelope.op,
   };
-  if (!(await takeTenantSlot(env, prepared.target.teamsTenantId))) {
-    const nowMs = Date.now();
+  if (!(await takeTenantSlot(env, prepared.target.teamsTenantId, now))) {
+    const nowMs = now();
     const decision = decideBotDelivery(
       { kind: "throttled", status: 429, code: null, text: "", retryAfterMs: 1_000 },
       { ...inputs, nowMs },
@@ -199,7 +203,9 @@ async function deliverBotMessage(
       null,
     );
   }
-  const answer = await botClientFor(config).send(prepared.request, ctx.config.sendTimeoutMs);
+  const client = ctx.bot;
+  if (client === undefined) throw new Error("a bot webhook is due but this runtime has no bot client");
+  const answer = await client.send(prepared.request, ctx.config.sendTimeoutMs);
   if (answer.type === "refused") {
     const decision: DeliveryDecision = {
       message: { action: "fail", reason: answer.reason },
@@ -209,7 +215,7 @@ async function deliverBotMessage(
     };
     return record(env, channel, message, 0, attempted, decision, null, "refused", null);
   }
-  const nowMs = Date.now();
+  const nowMs = now();
   const classification = classifyBotAnswer(answer, nowMs);
   const decision = decideBotDelivery(classification, { ...inputs, nowMs });
   if (classification.kind === "delivered") await remember(env, message, prepared, classification);

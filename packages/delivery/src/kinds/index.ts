@@ -75,6 +75,8 @@ export interface EndpointKind {
     message: DueMessage,
     health: { badRequests: number; pauseProbes: number },
     attempted: boolean,
+    /** The task's clock, offset to the database's (see serveChannel). */
+    now: () => number,
   ): Promise<SendOutcome>;
 }
 

@@ -15,11 +15,10 @@ import {
   upsertBotChannel,
   upsertBotTeam,
 } from "@herald/db";
-import { type BotConfig, botClientFor, disableBotTeam } from "@herald/delivery";
+import { type BotClient, type BotConfig, disableBotTeam } from "@herald/delivery";
 import type { AppContext } from "../../context.ts";
 import { DomainError } from "../../errors.ts";
 import { forgetWebhook } from "../messages/webhook-cache.ts";
-import { activityVerifierFor } from "./verify.ts";
 
 type Activity = Record<string, unknown>;
 
@@ -81,7 +80,7 @@ export async function receiveActivity({
   } catch {
     throw new DomainError("invalid_request", "The activity must be a JSON object.");
   }
-  const check = await activityVerifierFor(bot).check(authorization, activity);
+  const check = await botParts(ctx).verifier.check(authorization, activity);
   if (!check.ok) {
     ctx.logger.warn({ reason: check.reason, type: str(activity.type) }, "bot activity refused");
     throw new DomainError(
@@ -154,7 +153,7 @@ async function channelEvent(
 /** The channel list from the Bot Connector; a failure leaves the stored list as it was. */
 async function refreshChannels(ctx: AppContext, bot: BotConfig, team: TeamContext): Promise<void> {
   try {
-    const channels = await botClientFor(bot).listChannels(
+    const channels = await botParts(ctx).client.listChannels(
       team.serviceUrl,
       team.teamId,
       ctx.config.sendTimeoutMs,
@@ -221,11 +220,19 @@ async function replyInThread(
   if (serviceUrl === null || conversation === null) return;
   const url = `${serviceUrl.replace(/\/+$/, "")}/v3/conversations/${encodeURIComponent(conversation)}/activities`;
   const body = JSON.stringify({ type: "message", text, textFormat: "plain", replyToId: str(activity.id) });
-  const answer = await botClientFor(bot).send({ method: "POST", url, body }, ctx.config.sendTimeoutMs);
+  const answer = await botParts(ctx).client.send({ method: "POST", url, body }, ctx.config.sendTimeoutMs);
   if (answer.type !== "response" || answer.status >= 300) {
     ctx.logger.warn(
       { answer: answer.type === "response" ? answer.status : answer.type },
       "could not answer the link command",
     );
   }
+}
+
+/** The runtime's bot client and activity verifier (built by openRuntime when a bot is configured). */
+function botParts(ctx: AppContext): { client: BotClient; verifier: NonNullable<AppContext["botVerifier"]> } {
+  if (ctx.bot === undefined || ctx.botVerifier === undefined) {
+    throw new DomainError("not_found", "Herald's Teams bot is not configured on this server.");
+  }
+  return { client: ctx.bot, verifier: ctx.botVerifier };
 }

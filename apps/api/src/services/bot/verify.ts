@@ -4,7 +4,7 @@
 // channel, a serviceUrl claim equal to the activity's serviceUrl, and that serviceUrl on
 // HERALD_BOT_SERVICE_URLS. Keys are cached and fetched again when a token names an unknown one.
 import { BOT_FRAMEWORK_ISSUER, serviceUrlProblem } from "@herald/core";
-import type { BotConfig } from "@herald/delivery";
+import type { BotConfig, Clock } from "@herald/delivery";
 import { createLocalJWKSet, decodeProtectedHeader, errors, type JSONWebKeySet, jwtVerify } from "jose";
 
 export type ActivityCheck = { ok: true } | { ok: false; status: 401 | 403; reason: string };
@@ -24,21 +24,24 @@ export class ActivityVerifier {
   #keys: KeySet | null = null;
   #loading: Promise<KeySet> | null = null;
 
-  constructor(private readonly config: BotConfig) {}
+  constructor(
+    private readonly config: BotConfig,
+    private readonly clock: Clock,
+  ) {}
 
   async #load(): Promise<KeySet> {
     const metadata = (await fetchJson(this.config.openIdMetadataUrl)) as { jwks_uri?: unknown };
     if (typeof metadata.jwks_uri !== "string") throw new Error("the OpenID metadata names no jwks_uri");
     const jwks = (await fetchJson(metadata.jwks_uri)) as JSONWebKeySet;
     if (!Array.isArray(jwks.keys)) throw new Error("the JWKS has no keys");
-    return { jwks, verifyKey: createLocalJWKSet(jwks), fetchedAt: Date.now() };
+    return { jwks, verifyKey: createLocalJWKSet(jwks), fetchedAt: this.clock.now().getTime() };
   }
 
   async #keySet(kid: string | undefined): Promise<KeySet> {
     const current = this.#keys;
     const known = current?.jwks.keys.some((k) => k.kid === kid) ?? false;
-    const fresh = current !== null && Date.now() - current.fetchedAt < KEYS_TTL_MS;
-    const mayRefetch = current === null || Date.now() - current.fetchedAt > REFETCH_MIN_MS;
+    const fresh = current !== null && this.clock.now().getTime() - current.fetchedAt < KEYS_TTL_MS;
+    const mayRefetch = current === null || this.clock.now().getTime() - current.fetchedAt > REFETCH_MIN_MS;
     if (current !== null && fresh && (known || !mayRefetch)) return current;
     this.#loading ??= this.#load().finally(() => {
       this.#loading = null;
@@ -69,6 +72,7 @@ export class ActivityVerifier {
         audience: this.config.appId,
         algorithms: ["RS256"],
         clockTolerance: CLOCK_TOLERANCE_S,
+        currentDate: this.clock.now(),
         requiredClaims: ["exp"],
       });
       claims = verified.payload;
@@ -109,17 +113,4 @@ async function fetchJson(url: string): Promise<unknown> {
   const res = await fetch(url, { signal: AbortSignal.timeout(10_000), redirect: "error" });
   if (!res.ok) throw new Error(`GET ${url} answered HTTP ${res.status}`);
   return res.json();
-}
-
-const verifiers = new Map<string, ActivityVerifier>();
-
-/** One verifier (and key cache) per bot registration in a process. */
-export function activityVerifierFor(config: BotConfig): ActivityVerifier {
-  const key = `${config.appId}|${config.openIdMetadataUrl}|${config.serviceHosts.join(",")}`;
-  let verifier = verifiers.get(key);
-  if (verifier === undefined) {
-    verifier = new ActivityVerifier(config);
-    verifiers.set(key, verifier);
-  }
-  return verifier;
 }
