@@ -551,9 +551,9 @@ async function legacyPart() {
       licenseSecret: t3.licenseSecret,
     });
     const WAITING = 100_000;
-    for (let n = 0; n < WAITING; n += 1000) {
+    for (let n = 0; n < WAITING; n += 250) {
       await Promise.all(
-        Array.from({ length: 1000 }, (_, j) =>
+        Array.from({ length: 250 }, (_, j) =>
           a3.sendMessage(t3.webhookIds[(n + j) % t3.webhookIds.length] ?? "", `w${n + j}`, { wait: 0 }),
         ),
       );
