@@ -23,8 +23,9 @@ describe("Teams answers", () => {
     expect(answer.Message).toMatch(/channel/i);
     expect(await t.console.getWebhook(webhookId)).toMatchObject({ active: false, state: "disabled" });
     const log = await t.console.webhookErrors(webhookId);
-    expect(log.items.map((e) => e.kind)).toEqual(["Channel disabled", "404 Channel Not Found"]);
-    expect(log.items[1]).toMatchObject({
+    // One event, one entry: the refusal that disabled the channel.
+    expect(log.items.map((e) => e.kind)).toEqual(["404 Channel Not Found"]);
+    expect(log.items[0]).toMatchObject({
       httpStatus: 404,
       classification: "gone",
       action: "Message failed; channel disabled",
@@ -49,7 +50,11 @@ describe("Teams answers", () => {
     expect(webhook).toMatchObject({ active: false, state: "disabled" });
     const kinds = (await t.console.webhookErrors(webhookId, { limit: 100 })).items.map((e) => e.kind);
     expect(kinds.filter((k) => k.startsWith("400")).length).toBe(9);
-    expect(kinds[0]).toBe("Channel disabled");
+    const last = (await t.console.webhookErrors(webhookId, { limit: 1 })).items[0];
+    expect(last).toMatchObject({
+      kind: "400 Bad Payload",
+      action: "Message failed; channel disabled after 6 refusals in a row",
+    });
   });
 
   it("pauses a throttled channel and delivers the message later; re-activation is logged", async () => {

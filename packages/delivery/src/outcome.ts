@@ -143,6 +143,15 @@ export async function applyDecision(
         finished.push(f.id);
       }
       for (const w of disabled) {
+        const failedHere = failed.filter((f) => f.webhookId === w.id).length;
+        const cause = log[0];
+        // The webhook whose message caused the disabling has one event, the error entry: it says
+        // what else failed with it rather than a second row repeating the reason.
+        if (w.id === message.webhookId && cause?.webhookId === w.id) {
+          if (failedHere > 0)
+            cause.action = `${cause.action}; ${failedHere} queued message${failedHere === 1 ? "" : "s"} failed with it`;
+          continue;
+        }
         log.push({
           tenantId: w.tenantId,
           instanceId: w.instanceId,
@@ -152,7 +161,7 @@ export async function applyDecision(
           kind: "Channel disabled",
           classification: "state",
           teamsText: null,
-          action: `Channel alerts disabled: ${c.reason} ${failed.filter((f) => f.webhookId === w.id).length} queued message(s) failed.`,
+          action: `Channel alerts disabled: ${c.reason} ${failedHere === 0 ? "No queued message failed" : `${failedHere} queued message${failedHere === 1 ? "" : "s"} failed`}.`,
         });
       }
     }
