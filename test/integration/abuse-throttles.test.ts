@@ -1,6 +1,7 @@
-// Abuse throttles and transport rules (issue #15, findings 2, 6, 9, 10, 15): per-address and
+// Abuse throttles and transport rules (issue #15, findings 2, 5, 6, 9, 10, 15): per-address and
 // per-account sign-in throttles with a lockout the owner gets past, an audit line per attempt,
-// sign-up per address, the operator token, passwords, Secure cookies and HSTS, /metrics.
+// sign-up per address, the connection test, the operator token, passwords, Secure cookies and
+// HSTS, /metrics.
 import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { createApp, loadConfig } from "@herald/api";
@@ -21,7 +22,7 @@ beforeAll(async () => {
       done();
     },
   });
-  h = await startHarness({ worker: false, logger: pino({ level: "info" }, sink) });
+  h = await startHarness({ logger: pino({ level: "info" }, sink) });
 });
 afterAll(() => h.close());
 
@@ -221,5 +222,38 @@ describe("transport (findings 9 and 10)", () => {
     const off = await get(app);
     expect(off.status).toBe(404);
     expect(await off.text()).toContain("HERALD_METRICS_TOKEN");
+  });
+});
+
+describe("the connection test (finding 5)", () => {
+  it("posts only Herald's fixed text, a few times a minute per webhook", async () => {
+    const t = await h.tenant();
+    const url = h.sim.legacyUrl();
+    const webhookId = await t.addWebhook(url);
+    const first = await t.console.raw("POST", `/v1/webhooks/${webhookId}/test`, {
+      textMessage: "50% off, click here",
+    });
+    expect(first.status).toBe(200);
+    expect(h.sim.requests(url).map((r) => r.text)).toEqual([
+      expect.stringMatching(/^Herald connection test for "Alerts"/),
+    ]);
+    const statuses = [];
+    for (let i = 0; i < 3; i++)
+      statuses.push((await t.console.raw("POST", `/v1/webhooks/${webhookId}/test`)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    expect(h.sim.requests(url)).toHaveLength(3);
+  });
+
+  it("is refused once the trial has ended, as sendMessage is", async () => {
+    const t = await h.tenant();
+    const url = h.sim.legacyUrl();
+    const webhookId = await t.addWebhook(url);
+    await h.sql`UPDATE tenants SET trial_ends_at = now() - interval '1 day' WHERE id = ${t.tenantId}`;
+    const res = await t.console.raw("POST", `/v1/webhooks/${webhookId}/test`);
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({
+      error: { code: "forbidden", message: expect.stringMatching(/trial/) },
+    });
+    expect(h.sim.requests(url)).toHaveLength(0);
   });
 });

@@ -93,9 +93,9 @@ const testWebhookRoute = createRoute({
   method: "post",
   path: "/v1/webhooks/{webhookId}/test",
   operationId: "testWebhook",
+  summary: "Test this connection: post Herald's test message and report Teams' answer",
   description:
-    "Posts a test message through the normal delivery path (within the rate windows) and answers Teams' verdict with its HTTP status. Test messages are not usage.",
-  summary: "Test this connection: post a test message and report Teams' answer",
+    "Posts a fixed test text through the normal delivery path (within the rate windows; a textMessage in the body is ignored) and answers Teams' verdict with its HTTP status. Test messages are not usage; they need an active subscription (403 otherwise), and a webhook may be tested 3 times a minute, an account 20 times (429).",
   tags: ["Console"],
   security,
   request: {
@@ -107,7 +107,7 @@ const testWebhookRoute = createRoute({
   },
   responses: {
     200: json(TestWebhookResponse, "Teams' answer"),
-    ...errorResponses(401, 404, 409, 415),
+    ...errorResponses(401, 403, 404, 409, 415, 429),
   },
 });
 const webhookErrorsRoute = createRoute({

@@ -92,6 +92,18 @@ export class LicenseError extends DomainError {
 
 const INACTIVE_STATUSES = new Set(["canceled", "unpaid", "incomplete_expired", "paused"]);
 
+/** Why a tenant may not send now (its trial ended, or its subscription lapsed), as a sentence; else undefined. */
+export function inactiveSubscription(
+  tenant: { tenantName: string; subscriptionStatus: string; trialEndsAt: Date | null },
+  now: Date,
+): string | undefined {
+  if (tenant.subscriptionStatus === "trialing" && tenant.trialEndsAt && tenant.trialEndsAt <= now)
+    return `the trial of ${tenant.tenantName} ended on ${tenant.trialEndsAt.toISOString().slice(0, 10)}. Choose a plan in the console to continue.`;
+  if (INACTIVE_STATUSES.has(tenant.subscriptionStatus))
+    return `the subscription of ${tenant.tenantName} is ${tenant.subscriptionStatus}. Update billing in the console to continue.`;
+  return undefined;
+}
+
 export async function authenticateLicense(
   ctx: AppContext,
   licenseKey: string,
@@ -114,19 +126,8 @@ export async function authenticateLicense(
       `License invalid: key ${row.licenseKey} was revoked on ${row.revokedAt.toISOString().slice(0, 10)}. Create new binding keys in the console.`,
     );
   }
-  const now = ctx.clock.now();
-  if (row.subscriptionStatus === "trialing" && row.trialEndsAt && row.trialEndsAt <= now) {
-    throw new LicenseError(
-      "subscription_inactive",
-      `License invalid: the trial of ${row.tenantName} ended on ${row.trialEndsAt.toISOString().slice(0, 10)}. Choose a plan in the console to continue.`,
-    );
-  }
-  if (INACTIVE_STATUSES.has(row.subscriptionStatus)) {
-    throw new LicenseError(
-      "subscription_inactive",
-      `License invalid: the subscription of ${row.tenantName} is ${row.subscriptionStatus}. Update billing in the console to continue.`,
-    );
-  }
+  const inactive = inactiveSubscription(row, ctx.clock.now());
+  if (inactive) throw new LicenseError("subscription_inactive", `License invalid: ${inactive}`);
   const touched = ctx.caches.licenseTouched;
   if (nowMs - (touched.get(row.id) ?? 0) > TOUCH_INTERVAL_MS) {
     touched.set(row.id, nowMs);
