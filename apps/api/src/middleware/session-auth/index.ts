@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from "@herald/contract";
+import { CSRF_HEADER, SESSION_COOKIE } from "@herald/contract";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppContext } from "../../context.ts";

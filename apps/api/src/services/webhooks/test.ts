@@ -32,14 +32,11 @@ export async function testWebhook({
   enqueuer,
   tenantId,
   webhookId,
-  input,
 }: {
   ctx: AppContext;
   enqueuer: Enqueuer;
   tenantId: string;
   webhookId: string;
-  /** textMessage is accepted for old clients and ignored: the test text is fixed. */
-  input: { textMessage?: string | undefined };
 }) {
   const webhook = await requireWebhook(ctx, tenantId, webhookId);
   const tenant = await getTenant(ctx.sql, { tenantId });
