@@ -619,35 +619,46 @@ async function main() {
     `Herald benchmark, commit ${commit}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}, ${SECONDS}s per load, load average ${load1.toFixed(1)} at start\n`,
   );
   const started = Date.now();
-  if (wanted("accept")) await acceptPart();
-  if (wanted("sync")) await syncPart();
-  if (wanted("delivery")) await deliveryPart();
-  if (wanted("legacy")) await legacyPart();
-  if (!BENCH_SKIP_USAGE && wanted("usage")) await usagePart();
+  // Written after every part, so that a part that fails leaves the figures of those before it.
+  const write = async () => {
+    const { loadavg } = await import("node:os");
+    const machine = {
+      cpus: cpus().length,
+      model: cpus()[0]?.model,
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      loadAverageAtStart: Number(load1.toFixed(1)),
+      loadAverageNow: Number((loadavg()[0] ?? 0).toFixed(1)),
+      minutes: Number(((Date.now() - started) / 60_000).toFixed(1)),
+    };
+    writeFileSync(
+      join(ROOT, "bench/results/latest.json"),
+      `${JSON.stringify({ at: new Date().toISOString(), commit, machine, rows, results }, null, 2)}\n`,
+    );
+    const md = [
+      "| What | Measured | Target | |",
+      "| --- | --- | --- | --- |",
+      ...rows.map((r) => `| ${r.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`),
+    ].join("\n");
+    writeFileSync(join(ROOT, "bench/results/latest.md"), `${md}\n`);
+  };
+  const parts: Array<[string, () => Promise<void>]> = [
+    ["accept", acceptPart],
+    ["sync", syncPart],
+    ["delivery", deliveryPart],
+    ["legacy", legacyPart],
+    ["usage", usagePart],
+  ];
+  for (const [name, part] of parts) {
+    if (!wanted(name) || (name === "usage" && BENCH_SKIP_USAGE)) continue;
+    console.log(`${new Date().toISOString().slice(11, 19)} ${name}`);
+    await part();
+    await write();
+  }
 
   const width = [58, 90, 24, 7];
   console.log(["what", "measured", "target", "status"].map((h, i) => h.padEnd(width[i] ?? 10)).join(" "));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(width[i] ?? 10)).join(" "));
-  const { loadavg } = await import("node:os");
-  const machine = {
-    cpus: cpus().length,
-    model: cpus()[0]?.model,
-    memoryGb: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    loadAverageAtStart: Number(load1.toFixed(1)),
-    loadAverageAtEnd: Number((loadavg()[0] ?? 0).toFixed(1)),
-    minutes: Number(((Date.now() - started) / 60_000).toFixed(1)),
-  };
-  writeFileSync(
-    join(ROOT, "bench/results/latest.json"),
-    `${JSON.stringify({ at: new Date().toISOString(), commit, machine, rows, results }, null, 2)}\n`,
-  );
-  const md = [
-    "| What | Measured | Target | |",
-    "| --- | --- | --- | --- |",
-    ...rows.map((r) => `| ${r.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`),
-  ].join("\n");
-  writeFileSync(join(ROOT, "bench/results/latest.md"), `${md}\n`);
   console.log("\nwritten bench/results/latest.json and bench/results/latest.md");
 }
 
