@@ -1,5 +1,6 @@
 // Entra apps: added, listed without secrets, attached to webhooks, refused removal while used,
 // invisible to other tenants, and their secret encrypted at rest.
+import { loadConfig } from "@herald/api";
 import { HeraldError } from "@herald/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "../support/harness.ts";
@@ -138,6 +139,26 @@ describe("webhook warnings and health", () => {
     expect(w.ratePolicy).toBe("2/1s");
     expect(await code(t.console.updateWebhook(w.webhookId, { ratePolicy: "fast" }))).toBe(
       "400 invalid_request",
+    );
+  });
+});
+
+describe("HERALD_ENTRA_AUTHORITY", () => {
+  const base = { HERALD_SECRET: "s".repeat(40), DATABASE_URL: "postgres://x@127.0.0.1/x" };
+
+  it("defaults to Microsoft's public cloud and takes https or a loopback http authority", () => {
+    expect(loadConfig(base).entraAuthority).toBe("https://login.microsoftonline.com");
+    expect(
+      loadConfig({ ...base, HERALD_ENTRA_AUTHORITY: "https://login.microsoftonline.us/" }).entraAuthority,
+    ).toBe("https://login.microsoftonline.us");
+    expect(loadConfig({ ...base, HERALD_ENTRA_AUTHORITY: "http://127.0.0.1:4010" }).entraAuthority).toBe(
+      "http://127.0.0.1:4010",
+    );
+  });
+
+  it("refuses plain http to a host that is not loopback, naming the variable", () => {
+    expect(() => loadConfig({ ...base, HERALD_ENTRA_AUTHORITY: "http://login.example.com" })).toThrow(
+      /HERALD_ENTRA_AUTHORITY: must be an https:\/\/ URL/,
     );
   });
 });

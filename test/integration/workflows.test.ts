@@ -319,6 +319,20 @@ describe("moving a connector webhook to Workflows", () => {
   });
 });
 
+describe("a retired connector", () => {
+  it("disables a legacy webhook Teams calls gone, saying connectors were retired and how to move", async () => {
+    const url = h.sim.legacyUrl();
+    const webhookId = await t.addWebhook(url, "Retired connector");
+    h.sim.setBehavior(url, "gone");
+    expect((await t.activity.sendMessage(webhookId, "anyone there")).status).toBe("failed");
+    const webhook = await t.console.getWebhook(webhookId);
+    expect(webhook.state).toBe("disabled");
+    expect(webhook.disabledReason).toMatch(
+      /Microsoft retired Office 365 connectors in 2026.*Move to Workflows/,
+    );
+  });
+});
+
 describe("mentions", () => {
   it("arrives as a valid msteams.entities mention, with <at>name</at> added to the text", async () => {
     const url = h.sim.workflowsUrl();
