@@ -86,16 +86,10 @@ function bodyFor(method: string, path: string): unknown {
   if (path.endsWith("/test")) return {};
   if (path.startsWith("/v1/webhooks/")) return { name: "renamed" };
   if (path === "/v1/messages") return { webhookId: ids.webhookId, textMessage: "probe" };
+  if (path.startsWith("/v1/messages/")) return { textMessage: "probe" };
   if (path.endsWith("/plan")) return { plan: "trial" };
   if (path.startsWith("/admin/v1/plans/")) return { displayName: "x" };
   if (path.startsWith("/v1/billing/checkout")) return { plan: "trial" };
-  if (path.endsWith("/entra-apps"))
-    return {
-      name: "probe",
-      tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47",
-      clientId: "11111111-2222-3333-4444-555555555555",
-      clientSecret: "probe-secret",
-    };
   return { name: "probe" };
 }
 

@@ -18,8 +18,9 @@ export async function createTeamLink({
   tenantId: string;
   instanceId: string;
 }): Promise<{ code: string; expiresAt: Date; command: string }> {
-  requireBot(ctx);
+  // Another tenant's instance is not found, whether or not a bot is configured.
   await requireInstance(ctx, tenantId, instanceId);
+  requireBot(ctx);
   const code = formatLinkCode(randomBytes(8));
   const expiresAt = new Date(ctx.clock.now().getTime() + LINK_CODE_TTL_MS);
   await insertLinkCode(ctx.sql, { codeHash: linkCodeHash(ctx, code), tenantId, instanceId, expiresAt });
