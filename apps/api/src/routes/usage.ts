@@ -21,8 +21,11 @@ const usageRoute = createRoute({
 export function usageRoutes(ctx: AppContext) {
   const app = new OpenAPIHono<AppEnv>();
   app.openapi(usageRoute, async (c) => {
-    const { instanceId, series } = c.req.valid("query");
-    return c.json(await getUsage({ ctx, tenantId: c.get("session").tenantId, instanceId, series }), 200);
+    const { instanceId, series, breakdown } = c.req.valid("query");
+    return c.json(
+      await getUsage({ ctx, tenantId: c.get("session").tenantId, instanceId, series, breakdown }),
+      200,
+    );
   });
   return app;
 }
