@@ -269,12 +269,13 @@ export async function getBotMessages(
 /**
  * Reserves one request in a Teams tenant's window (limit per periodMs, all channels and replicas):
  * the tenant's row is locked while the recent slots are counted, so two workers cannot both take
- * the last one. Answers when the window admits the next request if it is full now.
+ * the last one. Answers the slot (to settle once Teams answers), or when the window admits the
+ * next request if it is full now.
  */
 export async function reserveTenantSend(
   sql: Sql,
   params: { teamsTenantId: string; limit: number; periodMs: number },
-): Promise<{ admitted: true } | { admitted: false; retryAt: Date }> {
+): Promise<{ admitted: true; slot: string } | { admitted: false; retryAt: Date }> {
   return sql.begin(async (tx) => {
     await tx`INSERT INTO bot_tenant_windows (teams_tenant_id) VALUES (${params.teamsTenantId}) ON CONFLICT DO NOTHING`;
     await tx`SELECT 1 FROM bot_tenant_windows WHERE teams_tenant_id = ${params.teamsTenantId} FOR UPDATE`;
@@ -287,9 +288,27 @@ export async function reserveTenantSend(
     if (recent.length >= params.limit && oldest !== undefined) {
       return { admitted: false as const, retryAt: new Date(oldest.sentAt.getTime() + params.periodMs) };
     }
-    await tx`INSERT INTO bot_tenant_sends (teams_tenant_id, sent_at) VALUES (${params.teamsTenantId}, clock_timestamp())`;
-    return { admitted: true as const };
+    const [slot] = await tx<{ slot: string }[]>`
+      INSERT INTO bot_tenant_sends (teams_tenant_id, sent_at) VALUES (${params.teamsTenantId}, clock_timestamp())
+      RETURNING sent_at::text AS slot`;
+    return { admitted: true as const, slot: slot?.slot ?? "" };
   });
+}
+
+/**
+ * Moves a tenant slot from its reservation to Teams' answer, as channel slots are (see
+ * settleSendSlots): the request reached Teams in between, and counting it at the answer keeps the
+ * window intact at Teams' door whatever the latency. A slot is named by its reservation time
+ * (microseconds); two slots sharing one are both moved, which only counts them later.
+ */
+export async function settleTenantSend(
+  sql: Queryable,
+  params: { teamsTenantId: string; slot: string },
+): Promise<void> {
+  if (params.slot === "") return;
+  await sql`
+    UPDATE bot_tenant_sends SET sent_at = clock_timestamp()
+    WHERE teams_tenant_id = ${params.teamsTenantId} AND sent_at = ${params.slot}::timestamptz`;
 }
 
 export async function pruneTenantSends(sql: Queryable, params: { olderThanMs: number }): Promise<number> {

@@ -28,6 +28,7 @@ import {
   markBotMessage,
   recordBotMessage,
   reserveTenantSend,
+  settleTenantSend,
 } from "@herald/db";
 import { disableBotTeam } from "../bot-team.ts";
 import type { ChannelTaskEnv, SendOutcome } from "../channel-task.ts";
@@ -132,25 +133,25 @@ async function prepare(env: ChannelTaskEnv, message: DueMessage): Promise<Prepar
   return { ok: true, envelope, target, named, request };
 }
 
-/** Waits for a slot in the Teams tenant's window; false when none came within MAX_TENANT_WAIT_MS. */
+/** Waits for a slot in the Teams tenant's window; null when none came within MAX_TENANT_WAIT_MS. */
 async function takeTenantSlot(
   env: ChannelTaskEnv,
   teamsTenantId: string,
   now: () => number,
-): Promise<boolean> {
+): Promise<string | null> {
   const window = BOT_TENANT_POLICY[0];
-  if (window === undefined) return true;
+  if (window === undefined) return "";
   const deadline = now() + MAX_TENANT_WAIT_MS;
   const periodMs = window.periodMs + env.ctx.config.rateGuardMs;
   while (env.running()) {
     const slot = await reserveTenantSend(env.ctx.sql, { teamsTenantId, limit: window.limit, periodMs });
-    if (slot.admitted) return true;
+    if (slot.admitted) return slot.slot;
     env.ctx.metrics.countRateLimitWait("window");
     const waitMs = Math.max(5, slot.retryAt.getTime() - now());
-    if (now() + waitMs > deadline) return false;
+    if (now() + waitMs > deadline) return null;
     await new Promise((resolve) => setTimeout(resolve, waitMs));
   }
-  return false;
+  return null;
 }
 
 async function deliverBotMessage(
@@ -178,7 +179,8 @@ async function deliverBotMessage(
     throttlePauseMs: 60_000,
     operation: prepared.envelope.op,
   };
-  if (!(await takeTenantSlot(env, prepared.target.teamsTenantId, now))) {
+  const tenantSlot = await takeTenantSlot(env, prepared.target.teamsTenantId, now);
+  if (tenantSlot === null) {
     const nowMs = now();
     const decision = decideBotDelivery(
       { kind: "throttled", status: 429, code: null, text: "", retryAfterMs: 1_000 },
@@ -206,6 +208,7 @@ async function deliverBotMessage(
   const client = ctx.bot;
   if (client === undefined) throw new Error("a bot webhook is due but this runtime has no bot client");
   const answer = await client.send(prepared.request, ctx.config.sendTimeoutMs);
+  await settleTenantSend(ctx.sql, { teamsTenantId: prepared.target.teamsTenantId, slot: tenantSlot });
   if (answer.type === "refused") {
     const decision: DeliveryDecision = {
       message: { action: "fail", reason: answer.reason },
