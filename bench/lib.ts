@@ -124,7 +124,7 @@ export async function startHerald(env: Record<string, string>, nodeArgs: string[
     HOST: "127.0.0.1",
     HERALD_SECRET: SECRET,
     HERALD_ADMIN_TOKEN: ADMIN,
-    HERALD_WEBHOOK_HOSTS: "127.0.0.1",
+    HERALD_WEBHOOK_HOSTS: "127.0.0.1:*",
     HERALD_LOG_LEVEL: "warn",
     ...env,
   });

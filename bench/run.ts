@@ -420,7 +420,7 @@ async function heraldDelivery(channelCount: number, workerEnv: Record<string, st
       {
         DATABASE_URL: DB_URL,
         HERALD_SECRET: SECRET,
-        HERALD_WEBHOOK_HOSTS: "127.0.0.1",
+        HERALD_WEBHOOK_HOSTS: "127.0.0.1:*",
         HERALD_LOG_LEVEL: "warn",
         HERALD_WORKER_CONCURRENCY: "64",
         ...workerEnv,

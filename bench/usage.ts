@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const config = loadConfig({
     DATABASE_URL: url,
     HERALD_SECRET: "bench-secret-0123456789abcdef0123456789abcdef",
-    HERALD_WEBHOOK_HOSTS: "127.0.0.1",
+    HERALD_WEBHOOK_HOSTS: "127.0.0.1:*",
     HERALD_LOG_LEVEL: "silent",
     HERALD_WORKER: "off",
   });

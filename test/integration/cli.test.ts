@@ -103,7 +103,7 @@ describe("herald rotate-key", () => {
         DATABASE_URL: scratch.url,
         HERALD_SECRET: secret,
         ...(previous ? { HERALD_SECRET_PREVIOUS: previous } : {}),
-        HERALD_WEBHOOK_HOSTS: "127.0.0.1",
+        HERALD_WEBHOOK_HOSTS: "127.0.0.1:*",
         HERALD_LOG_LEVEL: "silent",
       });
       const runtime = await startRuntime({

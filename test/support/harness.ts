@@ -67,7 +67,7 @@ export async function startHarness(
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
     HERALD_SECRET: TEST_SECRET,
-    HERALD_WEBHOOK_HOSTS: "127.0.0.1",
+    HERALD_WEBHOOK_HOSTS: "127.0.0.1:*",
     HERALD_ADMIN_TOKEN: ADMIN_TOKEN,
     HERALD_METRICS_TOKEN: METRICS_TOKEN,
     HERALD_LOG_LEVEL: "silent",

@@ -22,7 +22,7 @@ export function startWorkerProcess(env: Record<string, string>): WorkerProcess {
     env: {
       ...process.env,
       HERALD_SECRET: TEST_SECRET,
-      HERALD_WEBHOOK_HOSTS: "127.0.0.1",
+      HERALD_WEBHOOK_HOSTS: "127.0.0.1:*",
       HERALD_LOG_LEVEL: "warn",
       ...env,
     },
@@ -72,7 +72,7 @@ export async function startApiProcess(
       ...inherited,
       PORT: "0",
       HOST: "127.0.0.1",
-      HERALD_WEBHOOK_HOSTS: "127.0.0.1",
+      HERALD_WEBHOOK_HOSTS: "127.0.0.1:*",
       HERALD_LOG_LEVEL: "info",
       HERALD_ADMIN_TOKEN: "admin-token-for-tests-0123456789",
       ...env,

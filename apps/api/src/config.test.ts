@@ -47,7 +47,7 @@ describe("HERALD_WEBHOOK_HOSTS", () => {
 
   it.each([
     ["https://teams.contoso.com", '"https://teams.contoso.com" is not a host name'],
-    ["teams.contoso.com:443", '"teams.contoso.com:443" is not a host name'],
+    ["teams.contoso.com:99999", '"teams.contoso.com:99999" is not a host name'],
     ["*contoso.com,ok.com", '"*contoso.com" is not a host name'],
     ["a b.com", '"a b.com" is not a host name'],
     [",", "lists no host"],

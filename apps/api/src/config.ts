@@ -62,7 +62,7 @@ const EnvSchema = z.object({
         else if (bad.length > 0)
           issues.addIssue({
             code: "custom",
-            message: `${bad.map((p) => `"${p}"`).join(", ")} is not a host name, "*." and a host name, or an IP address`,
+            message: `${bad.map((p) => `"${p}"`).join(", ")} is not a host name, "*." and a host name, or an IP address (each with an optional ":port" or ":*")`,
           });
       })
       .optional(),

@@ -59,12 +59,27 @@ describe("invalidHostPatterns", () => {
         "x.*.com",
         "https://x.com",
         "x.com/path",
-        "x.com:443",
+        "x.com:99999",
+        "x.com:port",
         "-x.com",
         "ok.com",
+        "ok.com:443",
+        "127.0.0.1:*",
+        "[::1]:4010",
         "::1",
         "*.ok.com",
+        "*.ok.com:8443",
       ]),
-    ).toEqual(["*", "*.", "**.x.com", "x.*.com", "https://x.com", "x.com/path", "x.com:443", "-x.com"]);
+    ).toEqual([
+      "*",
+      "*.",
+      "**.x.com",
+      "x.*.com",
+      "https://x.com",
+      "x.com/path",
+      "x.com:99999",
+      "x.com:port",
+      "-x.com",
+    ]);
   });
 });

@@ -121,7 +121,7 @@ describe("checkWebhookUrl: malformed and dangerous input", () => {
 
 describe("checkWebhookUrl: other hosts and the local emulator", () => {
   it("lets an explicitly listed loopback host use plain http, and the path decide the kind", () => {
-    const hosts = ["127.0.0.1"];
+    const hosts = ["127.0.0.1:4010"];
     expect(checkWebhookUrl("http://127.0.0.1:4010/webhookb2/abc/IncomingWebhook/x/y", hosts)).toEqual({
       ok: true,
       url: "http://127.0.0.1:4010/webhookb2/abc/IncomingWebhook/x/y",
@@ -135,28 +135,46 @@ describe("checkWebhookUrl: other hosts and the local emulator", () => {
     expect(reason("http://127.0.0.1:4010/hooks/abc", hosts)).toContain("not a Teams webhook URL");
   });
 
-  it("admits only what is listed: HERALD_WEBHOOK_HOSTS=127.0.0.1 refuses Microsoft and other loopbacks", () => {
-    const hosts = ["127.0.0.1"];
+  it("admits only what is listed: HERALD_WEBHOOK_HOSTS=127.0.0.1:* refuses Microsoft and other loopbacks", () => {
+    const hosts = ["127.0.0.1:*"];
     expect(reason(LEGACY, hosts)).toContain("not among the webhook hosts");
     expect(reason("http://127.0.0.2:4010/webhookb2/abc", hosts)).toContain("not among the webhook hosts");
     expect(reason("http://localhost:4010/webhookb2/abc", hosts)).toContain("not among the webhook hosts");
   });
 
   it("reads IPv4 shorthand as the address it means", () => {
-    expect(checkWebhookUrl("http://127.1:4010/webhookb2/abc", ["127.0.0.1"])).toMatchObject({
+    expect(checkWebhookUrl("http://127.1:4010/webhookb2/abc", ["127.0.0.1:4010"])).toMatchObject({
       ok: true,
       url: "http://127.0.0.1:4010/webhookb2/abc",
     });
   });
 
   it("accepts explicitly listed localhost and ::1 over http", () => {
-    expect(checkWebhookUrl("http://localhost:4010/webhookb2/abc", ["localhost"])).toMatchObject({ ok: true });
-    expect(checkWebhookUrl("http://[::1]:4010/workflows/abc", ["::1"])).toMatchObject({
+    expect(checkWebhookUrl("http://localhost:4010/webhookb2/abc", ["localhost:4010"])).toMatchObject({
+      ok: true,
+    });
+    expect(checkWebhookUrl("http://[::1]:4010/workflows/abc", ["[::1]:4010"])).toMatchObject({
       ok: true,
       host: "[::1]",
       kind: "workflows",
     });
-    expect(checkWebhookUrl("http://[::1]:4010/workflows/abc", ["[::1]"])).toMatchObject({ ok: true });
+    expect(checkWebhookUrl("http://[::1]:4010/workflows/abc", ["[::1]:*"])).toMatchObject({ ok: true });
+  });
+
+  it("admits a listed host on its scheme's port only, unless the pattern names a port (or *)", () => {
+    expect(checkWebhookUrl("http://127.0.0.1/webhookb2/abc", ["127.0.0.1"])).toMatchObject({ ok: true });
+    expect(checkWebhookUrl("http://127.0.0.1:80/webhookb2/abc", ["127.0.0.1"])).toMatchObject({ ok: true });
+    expect(reason("http://127.0.0.1:5432/webhook/x", ["127.0.0.1"])).toContain("Port 5432 of 127.0.0.1");
+    expect(reason("http://127.0.0.1:3100/admin/v1/webhook/", ["127.0.0.1:4010"])).toContain("Port 3100");
+    expect(checkWebhookUrl("http://127.0.0.1:4010/webhook/x", ["127.0.0.1:4010"])).toMatchObject({
+      ok: true,
+    });
+    expect(reason(`${LEGACY.replace(".com/", ".com:8443/")}`, DEFAULT_WEBHOOK_HOSTS)).toContain("Port 8443");
+    expect(
+      checkWebhookUrl(LEGACY.replace(".com/", ".com:8443/"), ["*.webhook.office.com:8443"]),
+    ).toMatchObject({
+      ok: true,
+    });
   });
 
   it("refuses loopback and private literals reached only through a wildcard", () => {

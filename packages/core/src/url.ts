@@ -60,11 +60,15 @@ export function checkWebhookUrl(raw: string, allowedHosts: readonly string[]): W
   }
 
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
-  const match = matchHost(host, allowedHosts);
+  const schemePort = url.protocol === "https:" ? 443 : 80;
+  const port = url.port === "" ? schemePort : Number(url.port);
+  const match = matchHost(host, allowedHosts, { port, schemePort });
   if (match === null) {
     // The allowed list is the operator's business (it may name internal hosts); tenants are not shown it.
     return refuse(
-      `${host} is not among the webhook hosts this Herald accepts; an operator can allow it in HERALD_WEBHOOK_HOSTS.`,
+      matchHost(host, allowedHosts) === null
+        ? `${host} is not among the webhook hosts this Herald accepts; an operator can allow it in HERALD_WEBHOOK_HOSTS.`
+        : `Port ${port} of ${host} is not one this Herald posts to; an operator can allow it in HERALD_WEBHOOK_HOSTS (host:port).`,
     );
   }
   const internal = isLoopbackHost(host) || isInternalAddress(host);

@@ -90,7 +90,7 @@ describe("Workflows URL forms", () => {
 
   it("recognises the emulator's /powerautomate/…/cu/<n>/ path on a loopback host by its path", () => {
     const url = `http://127.0.0.1:4010/powerautomate/automations/direct/cu/16/workflows/abc/triggers/manual/paths/invoke?${query}&sig=x`;
-    expect(checkWebhookUrl(url, ["127.0.0.1"])).toMatchObject({ ok: true, kind: "workflows" });
+    expect(checkWebhookUrl(url, ["127.0.0.1:4010"])).toMatchObject({ ok: true, kind: "workflows" });
   });
 });
 

@@ -126,9 +126,23 @@ async function readCapped(body: AsyncIterable<Buffer | string>): Promise<string>
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/**
+ * What a failed connection says in the error log: its kind only. The error's own text names the
+ * address and port it tried (`ECONNREFUSED 127.0.0.1:6399`), which turned the error log into a
+ * port scanner of whatever host a webhook URL may name; and webhook URLs embed credentials.
+ */
 function describe(error: unknown): string {
-  const e = error as { code?: string; message?: string };
-  // Strip anything URL-shaped: webhook URLs embed credentials.
-  const message = (e.message ?? String(error)).replace(/https?:\/\/\S+/g, "<webhook url>");
-  return e.code ? `${e.code}: ${message}` : message;
+  const e = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = `${e.code ?? ""} ${e.cause?.code ?? ""}`;
+  if (code.includes(SSRF_REFUSED))
+    return (e.message ?? e.cause?.message ?? "").replace(/https?:\/\/\S+/g, "<webhook url>");
+  if (code.includes("TIMEOUT")) return "The webhook host did not answer in time.";
+  if (code.includes("ECONNREFUSED")) return "The webhook host refused the connection.";
+  if (code.includes("ENOTFOUND") || code.includes("EAI_AGAIN"))
+    return "The webhook host name could not be resolved.";
+  if (code.includes("CERT") || code.includes("TLS") || code.includes("SSL"))
+    return "The webhook host's TLS certificate was not accepted.";
+  if (code.includes("ECONNRESET") || code.includes("EPIPE") || code.includes("SOCKET"))
+    return "The connection to the webhook host was closed before it answered.";
+  return "Could not reach the webhook host.";
 }
