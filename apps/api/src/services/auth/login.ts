@@ -9,9 +9,6 @@ import { KNOWN_ADDRESS_DAYS, SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_ADDRESS } from "./
 // A fixed hash to verify against when the email is unknown, so both paths cost the same.
 const DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
-export const LOGIN_ATTEMPTS = SIGN_IN_PER_ACCOUNT.limit;
-export const LOGIN_WINDOW_MS = SIGN_IN_PER_ACCOUNT.windowMs;
-
 export type SignInOutcome = "signed_in" | "invalid_credentials" | "rate_limited" | "busy" | "error";
 
 function outcomeOf(error: unknown): SignInOutcome {
