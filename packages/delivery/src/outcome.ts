@@ -132,7 +132,11 @@ export async function applyDecision(
         pause: { reason: null, probes: 0 },
         failed: true,
       });
-      const disabled = await disableChannelWebhooks(tx, { channelId, reason: c.reason });
+      const disabled = await disableChannelWebhooks(tx, {
+        tenantId: message.tenantId,
+        channelId,
+        reason: c.reason,
+      });
       disabledWebhooks.push(...disabled);
       const failed = await failQueuedMessages(tx, {
         webhookIds: disabled.map((w) => w.id),

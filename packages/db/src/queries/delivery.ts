@@ -140,10 +140,23 @@ export async function failQueuedMessages(
     RETURNING id, tenant_id, instance_id, webhook_id`;
 }
 
-/** Makes a channel ready now (re-activation or new work): clears a pause and the bad-request count. */
-export async function resetChannel(sql: Queryable, params: { channelId: string }) {
+/**
+ * Makes a channel ready now (re-activation or new work): clears a pause and the bad-request count.
+ * With `tenantId` (a tenant re-activating its webhook), the pause and count are cleared only when
+ * no other tenant's webhook posts to the URL: a pause Teams imposed because of another tenant's
+ * sends is not one tenant's to lift.
+ */
+export async function resetChannel(sql: Queryable, params: { channelId: string; tenantId?: string }) {
+  const shared = params.tenantId
+    ? sql`EXISTS (SELECT 1 FROM webhooks w WHERE w.channel_id = channels.id AND w.tenant_id <> ${params.tenantId}
+                 AND w.deleted_at IS NULL)`
+    : sql`false`;
   await sql`
-    UPDATE channels SET paused_until = NULL, consecutive_bad_requests = 0, pause_reason = NULL, pause_probes = 0,
+    UPDATE channels SET
+      paused_until = CASE WHEN ${shared} THEN paused_until ELSE NULL END,
+      consecutive_bad_requests = CASE WHEN ${shared} THEN consecutive_bad_requests ELSE 0 END,
+      pause_reason = CASE WHEN ${shared} THEN pause_reason ELSE NULL END,
+      pause_probes = CASE WHEN ${shared} THEN pause_probes ELSE 0 END,
       ready_at = CASE WHEN EXISTS (SELECT 1 FROM messages m WHERE m.channel_id = channels.id AND m.status = 'queued')
                       THEN now() ELSE ready_at END
     WHERE id = ${params.channelId}`;

@@ -139,14 +139,18 @@ export async function softDeleteWebhook(sql: Queryable, params: { tenantId: stri
   return rows.length === 1;
 }
 
-/** Every live webhook that posts to a channel: all of them go down together when Teams says the URL is gone. */
+/**
+ * The tenant's live webhooks that post to a channel: they go down together when Teams says the URL
+ * is gone. Another tenant's webhooks on the same URL are left to their own answers from Teams, so
+ * that no tenant's sends switch off, or reveal, another's.
+ */
 export async function disableChannelWebhooks(
   sql: Queryable,
-  params: { channelId: string; reason: string },
+  params: { tenantId: string; channelId: string; reason: string },
 ): Promise<{ id: string; tenantId: string; instanceId: string }[]> {
   return sql<{ id: string; tenantId: string; instanceId: string }[]>`
     UPDATE webhooks SET active = false, disabled_reason = ${params.reason}, disabled_at = now(), updated_at = now()
-    WHERE channel_id = ${params.channelId} AND deleted_at IS NULL AND active
+    WHERE channel_id = ${params.channelId} AND tenant_id = ${params.tenantId} AND deleted_at IS NULL AND active
     RETURNING id, tenant_id, instance_id`;
 }
 

@@ -134,7 +134,7 @@ export async function updateWebhook({
     }
     if (input.active === true) {
       // Re-activation is a fresh start: the pause and the bad-request count go, and it is logged.
-      await resetChannel(tx, { channelId });
+      await resetChannel(tx, { channelId, tenantId });
       if (!before.active) {
         await insertErrorLog(tx, [
           {
