@@ -243,7 +243,7 @@ async function acceptPart() {
   );
   for (const [count, r] of Object.entries(pg.keys)) {
     row(
-      `sendMessage accept with ${Number(count).toLocaleString("en")} binding keys in use, PostgreSQL`,
+      `sendMessage accept with ${Number(count).toLocaleString("en")} binding key${count === "1" ? "" : "s"} in use, PostgreSQL`,
       `${r.rps}/s = ${ratio(r.rps, ceiling.send)}; p99 ${ms(r.p99)}`,
       "flat",
       null,
