@@ -11,7 +11,9 @@ import {
   reactivateTeamWebhooks,
   refreshBotServiceUrl,
   replaceBotChannels,
+  reserveTenantSend,
   resetChannel,
+  settleTenantSend,
   upsertBotChannel,
   upsertBotTeam,
 } from "@herald/db";
@@ -73,7 +75,7 @@ export async function receiveActivity({
   authorization: string | undefined;
   body: string;
 }): Promise<void> {
-  const bot = requireBot(ctx);
+  requireBot(ctx);
   let activity: Activity;
   try {
     activity = obj(JSON.parse(body));
@@ -95,13 +97,13 @@ export async function receiveActivity({
   const eventType = str(obj(activity.channelData).eventType);
   if (type === "installationUpdate") {
     const action = str(activity.action) ?? "";
-    if (action.startsWith("add")) await installed(ctx, bot, team);
+    if (action.startsWith("add")) await installed(ctx, team);
     else if (action.startsWith("remove")) await uninstalled(ctx, team);
     return;
   }
   if (type === "conversationUpdate") {
     if (eventType === "teamMemberAdded" && mentionsBot(activity.membersAdded, botId)) {
-      await installed(ctx, bot, team);
+      await installed(ctx, team);
     } else if (eventType === "teamMemberRemoved" && mentionsBot(activity.membersRemoved, botId)) {
       await uninstalled(ctx, team);
     } else {
@@ -112,13 +114,13 @@ export async function receiveActivity({
   }
   if (type === "message") {
     await upsertBotTeam(ctx.sql, { ...team, name: team.teamName, installed: true });
-    await message(ctx, bot, team, activity);
+    await message(ctx, team, activity);
   }
 }
 
-async function installed(ctx: AppContext, bot: BotConfig, team: TeamContext): Promise<void> {
+async function installed(ctx: AppContext, team: TeamContext): Promise<void> {
   await upsertBotTeam(ctx.sql, { ...team, name: team.teamName, installed: true });
-  await refreshChannels(ctx, bot, team);
+  await refreshChannels(ctx, team);
 }
 
 async function uninstalled(ctx: AppContext, team: TeamContext): Promise<void> {
@@ -151,12 +153,10 @@ async function channelEvent(
 }
 
 /** The channel list from the Bot Connector; a failure leaves the stored list as it was. */
-async function refreshChannels(ctx: AppContext, bot: BotConfig, team: TeamContext): Promise<void> {
+async function refreshChannels(ctx: AppContext, team: TeamContext): Promise<void> {
   try {
-    const channels = await botParts(ctx).client.listChannels(
-      team.serviceUrl,
-      team.teamId,
-      ctx.config.sendTimeoutMs,
+    const channels = await withTenantSlot(ctx, team.teamsTenantId, () =>
+      botParts(ctx).client.listChannels(team.serviceUrl, team.teamId, ctx.config.sendTimeoutMs),
     );
     await replaceBotChannels(ctx.sql, { teamId: team.teamId, channels });
   } catch (error) {
@@ -165,12 +165,7 @@ async function refreshChannels(ctx: AppContext, bot: BotConfig, team: TeamContex
   }
 }
 
-async function message(
-  ctx: AppContext,
-  bot: BotConfig,
-  team: TeamContext,
-  activity: Activity,
-): Promise<void> {
+async function message(ctx: AppContext, team: TeamContext, activity: Activity): Promise<void> {
   const text = str(activity.text);
   const code = text === null ? null : parseLinkCommand(text);
   if (code === null) return;
@@ -196,31 +191,30 @@ async function message(
       await resetChannel(ctx.sql, { channelId: w.channelId });
       forgetWebhook(ctx, result.tenantId, w.id);
     }
-    await refreshChannels(ctx, bot, team);
+    await refreshChannels(ctx, team);
     const instance = await getInstance(ctx.sql, { tenantId: result.tenantId, instanceId: result.instanceId });
     const teamName = team.teamName ?? (await getBotTeam(ctx.sql, { teamId: team.teamId }))?.name ?? null;
     const again = restored.length > 0 ? ` ${restored.length} bot channel(s) of this team work again.` : "";
     answer = `Linked this team${teamName ? ` (${teamName})` : ""} to the Herald instance "${instance?.name ?? result.instanceId}". Add its channels in the Herald console.${again}`;
   }
-  await replyInThread(ctx, bot, activity, answer);
+  await replyInThread(ctx, activity, answer);
 }
 
 export function linkCodeHash(ctx: AppContext, code: string): Uint8Array {
   return ctx.keys.channelHash(`team-link:${normaliseLinkCode(code)}`);
 }
 
-async function replyInThread(
-  ctx: AppContext,
-  bot: BotConfig,
-  activity: Activity,
-  text: string,
-): Promise<void> {
+async function replyInThread(ctx: AppContext, activity: Activity, text: string): Promise<void> {
   const serviceUrl = str(activity.serviceUrl);
   const conversation = str(obj(activity.conversation).id);
   if (serviceUrl === null || conversation === null) return;
   const url = `${serviceUrl.replace(/\/+$/, "")}/v3/conversations/${encodeURIComponent(conversation)}/activities`;
   const body = JSON.stringify({ type: "message", text, textFormat: "plain", replyToId: str(activity.id) });
-  const answer = await botParts(ctx).client.send({ method: "POST", url, body }, ctx.config.sendTimeoutMs);
+  const tenantId =
+    str(obj(obj(activity.channelData).tenant).id) ?? str(obj(activity.conversation).tenantId) ?? "";
+  const answer = await withTenantSlot(ctx, tenantId, () =>
+    botParts(ctx).client.send({ method: "POST", url, body }, ctx.config.sendTimeoutMs),
+  );
   if (answer.type !== "response" || answer.status >= 300) {
     ctx.logger.warn(
       { answer: answer.type === "response" ? answer.status : answer.type },
@@ -230,6 +224,38 @@ async function replyInThread(
 }
 
 /** The runtime's bot client and activity verifier (built by openRuntime when a bot is configured). */
+/**
+ * The api's own Bot Connector requests (channel lists, answers in a thread) count in the Teams
+ * tenant's 50/s window like the worker's: each takes a slot, waiting up to 3 s for one.
+ */
+async function withTenantSlot<T>(
+  ctx: AppContext,
+  teamsTenantId: string,
+  request: () => Promise<T>,
+): Promise<T> {
+  const deadline = ctx.clock.now().getTime() + 3_000;
+  let slot = "";
+  for (;;) {
+    const taken = await reserveTenantSend(ctx.sql, {
+      teamsTenantId,
+      limit: 50,
+      periodMs: 1_000 + ctx.config.rateGuardMs,
+    });
+    if (taken.admitted) {
+      slot = taken.slot;
+      break;
+    }
+    const waitMs = Math.max(5, taken.retryAt.getTime() - ctx.clock.now().getTime());
+    if (ctx.clock.now().getTime() + waitMs > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
+  try {
+    return await request();
+  } finally {
+    await settleTenantSend(ctx.sql, { teamsTenantId, slot });
+  }
+}
+
 function botParts(ctx: AppContext): { client: BotClient; verifier: NonNullable<AppContext["botVerifier"]> } {
   if (ctx.bot === undefined || ctx.botVerifier === undefined) {
     throw new DomainError("not_found", "Herald's Teams bot is not configured on this server.");
