@@ -394,3 +394,23 @@ describe("rate windows, uninstall, secrets", () => {
     }
   });
 });
+
+describe("bot webhooks keep Teams' bot limits", () => {
+  it("refuses a ratePolicy on a bot webhook, on create and on edit", async () => {
+    const t = await h.tenant({ plan: "unlimited" });
+    const { team, alerts } = await linkedTeam(t, "Limits");
+    await expect(
+      t.console.createWebhook(t.instanceId, {
+        name: "Loose",
+        teamsChannel: { teamId: team.id, channelId: alerts },
+        ratePolicy: "100/1s",
+      }),
+    ).rejects.toMatchObject({ status: 400, code: "invalid_request" });
+    const webhookId = await botWebhook(t, team, alerts);
+    await expect(t.console.updateWebhook(webhookId, { ratePolicy: "100/1s" })).rejects.toMatchObject({
+      status: 400,
+      code: "invalid_request",
+    });
+    expect((await t.console.getWebhook(webhookId)).ratePolicy).toBeNull();
+  });
+});

@@ -35,6 +35,16 @@ export function checkedRatePolicy(text: string | null | undefined): string | nul
   return text;
 }
 
+/** Teams' limits for a bot are per thread and per tenant; a tenant may not loosen them for its channel. */
+export function refuseBotRatePolicy(ratePolicy: string | null | undefined): void {
+  if (typeof ratePolicy !== "string") return;
+  throw new DomainError(
+    "invalid_request",
+    "ratePolicy: a bot webhook follows Teams' bot limits (7 per second, 60 per 30 s and 1,800 per hour per thread, 50 per second per Teams organization); leave ratePolicy out.",
+    { field: "ratePolicy" },
+  );
+}
+
 /** Registers a Teams webhook URL and hands out its webhook ID. Each one counts against the plan's webhook quota. */
 export async function createWebhook({
   ctx,
@@ -48,6 +58,7 @@ export async function createWebhook({
   input: CreateWebhookInput;
 }) {
   await requireInstance(ctx, tenantId, instanceId);
+  if (input.teamsChannel !== undefined) refuseBotRatePolicy(input.ratePolicy);
   const ratePolicy = checkedRatePolicy(input.ratePolicy);
   if (input.entraAppId) await entraAppForWebhook(ctx, tenantId, instanceId, input.entraAppId);
   const webhookId = ctx.ids.id("wh");

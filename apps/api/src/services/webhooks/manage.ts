@@ -18,7 +18,7 @@ import { entraAppForWebhook } from "../entra-apps/index.ts";
 import { requireInstance } from "../instances/index.ts";
 import { recordFailures } from "../messages/usage.ts";
 import { forgetWebhook } from "../messages/webhook-cache.ts";
-import { checkedRatePolicy } from "./create.ts";
+import { checkedRatePolicy, refuseBotRatePolicy } from "./create.ts";
 import { prepareWebhookUrl } from "./url.ts";
 
 /**
@@ -106,6 +106,7 @@ export async function updateWebhook({
       { field: "url" },
     );
   }
+  if (before.kind === "bot") refuseBotRatePolicy(input.ratePolicy);
   const ratePolicy = checkedRatePolicy(input.ratePolicy);
   if (input.entraAppId) await entraAppForWebhook(ctx, tenantId, before.instanceId, input.entraAppId);
   const failedIds: string[] = [];
