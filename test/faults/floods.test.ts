@@ -166,11 +166,13 @@ describe("floods", () => {
     expectHealthy("nestedJson", seen);
   });
 
+  // The reported flood: 40 concurrent sign-ins, 64 a second in all (1.6 per sender).
   it("40 concurrent sign-ins with random emails from 40 addresses: hashing bounded, the rest answer 429/503", async () => {
     const statuses = new Map<number, number>();
     const watcher = await watch();
     const until = performance.now() + PHASE_MS;
     await loops(40, until, async (sender) => {
+      const started = performance.now();
       const a = await send(api.baseUrl, {
         method: "POST",
         path: "/v1/auth/login",
@@ -178,6 +180,8 @@ describe("floods", () => {
         localAddress: `127.0.3.${sender + 1}`,
       });
       statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
+      const rest = 1000 / 1.6 - (performance.now() - started);
+      if (rest > 0) await new Promise((r) => setTimeout(r, rest));
     });
     const seen = await watcher.stop();
     figures.logins = {
@@ -195,14 +199,14 @@ describe("floods", () => {
     let refused = 0;
     const started = performance.now();
     await Promise.all(
-      Array.from({ length: 50 }, async (_, worker) => {
+      Array.from({ length: 20 }, async (_, worker) => {
         while (sent < 35_000) {
           const n = sent++;
           const a = await send(api.baseUrl, {
             method: "POST",
             path: "/v1/messages?wait=0",
             body: '{"webhookId":"wh_x","textMessage":"x"}',
-            localAddress: `127.0.4.${(worker % 50) + 1}`,
+            localAddress: `127.0.4.${worker + 1}`,
             headers: { "x-license-key": `hk_${n}${"k".repeat(15_000)}`, "x-license-secret": "hs_x" },
           });
           // 431: over Node's 8 KB header limit, refused by its parser before Herald's code runs.
