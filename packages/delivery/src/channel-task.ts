@@ -21,7 +21,7 @@ import {
 import type { DeliveryContext } from "./context.ts";
 import type { EntraTokens } from "./entra-tokens.ts";
 import { type EndpointKind, endpointKind } from "./kinds/index.ts";
-import { applyDecision, countOutcome, failUnsendable, markWaiting, plainOutcome } from "./outcome.ts";
+import { applyDecision, failUnsendable, markWaiting, recordSend, type SendOutcome } from "./outcome.ts";
 import type { Poster } from "./poster.ts";
 
 /** The statements every send makes, batched across one worker's concurrent channel tasks. */
@@ -56,12 +56,7 @@ export interface ChannelTaskEnv {
   readonly crowded: () => boolean;
 }
 
-export interface SendOutcome {
-  badRequests: number;
-  pauseUntil: number | null;
-  disabled: boolean;
-  delivered: boolean;
-}
+export type { SendOutcome } from "./outcome.ts";
 
 /** The kind's policy, or a webhook's own for this URL (checked when it was set; a bad one falls back). */
 export function ratePolicyOf(
@@ -221,23 +216,7 @@ async function send(
       : classification !== null && "text" in classification
         ? classification.text
         : null;
-  const confirmation = decision.message.action === "delivered" ? (kind.confirmation ?? "posted") : undefined;
-  const plain = plainOutcome({
-    message,
-    decision,
-    httpStatus,
-    previousBadRequests: badRequests,
-    attempted,
-    confirmation,
-  });
-  if (plain) {
-    // The common case (delivered, or a plain retry): one statement shared with other channels.
-    await env.statements.outcomes.submit(plain);
-    countOutcome(ctx, message, decision, plain.counter ? [plain.counter] : []);
-    if (plain.status !== "queued") ctx.signals.messageFinished(message.id);
-    return { badRequests, pauseUntil: null, disabled: false, delivered: plain.status === "delivered" };
-  }
-  const applied = await applyDecision(ctx, {
+  return recordSend(env, {
     channelId: channel.id,
     message,
     decision,
@@ -246,28 +225,9 @@ async function send(
     classification: answer.type === "decided" ? answer.classification : (classification?.kind ?? "delivered"),
     previousBadRequests: badRequests,
     attempted,
-    confirmation,
+    confirmation: decision.message.action === "delivered" ? (kind.confirmation ?? "posted") : undefined,
+    elapsedMs: now() - started,
   });
-  for (const id of applied.finishedMessageIds) ctx.signals.messageFinished(id);
-  if (decision.errorLog) {
-    ctx.logger.warn(
-      {
-        messageId: message.id,
-        webhookId: message.webhookId,
-        status: httpStatus,
-        kind: decision.errorLog.kind,
-        ms: now() - started,
-      },
-      decision.errorLog.action,
-    );
-  }
-  const c = decision.channel;
-  return {
-    badRequests: c.action === "count_bad_request" ? c.consecutive : c.action === "none" ? badRequests : 0,
-    pauseUntil: c.action === "pause" ? c.untilMs : null,
-    disabled: c.action === "disable",
-    delivered: decision.message.action === "delivered",
-  };
 }
 
 /** Herald itself refused to post (SSRF guard): nothing was sent; the channel is disabled with the reason. */

@@ -4,6 +4,7 @@
 import { CONNECTION_TEST_SOURCE, type DeliveryDecision } from "@herald/core";
 import {
   addUsage,
+  type Batcher,
   type DueMessage,
   disableChannelWebhooks,
   type ErrorLogEntry,
@@ -278,4 +279,73 @@ export async function markWaiting(ctx: DeliveryContext, message: DueMessage, atM
     statusMessage: `Waiting for Teams' rate limit on this channel; it allows the next post at ${new Date(atMs).toISOString()}.`,
     lastHttpStatus: null,
   });
+}
+
+/** What the channel task learns from one recorded send. */
+export interface SendOutcome {
+  badRequests: number;
+  pauseUntil: number | null;
+  disabled: boolean;
+  delivered: boolean;
+}
+
+/**
+ * Records one send's decision: a plain outcome goes into the statement shared with other channels
+ * (the common case: delivered, or a plain retry), anything else through applyDecision's transaction;
+ * waiting callers are told, and the channel task learns the channel's next state.
+ */
+export async function recordSend(
+  env: { ctx: DeliveryContext; statements: { outcomes: Batcher<OutcomeWithUsage, undefined> } },
+  params: {
+    channelId: string;
+    message: DueMessage;
+    decision: DeliveryDecision;
+    httpStatus: number | null;
+    teamsText: string | null;
+    classification: string;
+    previousBadRequests: number;
+    attempted: boolean;
+    confirmation: "posted" | "accepted" | undefined;
+    /** For the log line of a send that made an error-log entry. */
+    elapsedMs?: number;
+  },
+): Promise<SendOutcome> {
+  const { ctx } = env;
+  const { message, decision, httpStatus, previousBadRequests } = params;
+  const plain = plainOutcome({
+    message,
+    decision,
+    httpStatus,
+    previousBadRequests,
+    attempted: params.attempted,
+    confirmation: params.confirmation,
+  });
+  if (plain) {
+    await env.statements.outcomes.submit(plain);
+    countOutcome(ctx, message, decision, plain.counter ? [plain.counter] : []);
+    if (plain.status !== "queued") ctx.signals.messageFinished(message.id);
+  } else {
+    const applied = await applyDecision(ctx, params);
+    for (const id of applied.finishedMessageIds) ctx.signals.messageFinished(id);
+    if (decision.errorLog) {
+      ctx.logger.warn(
+        {
+          messageId: message.id,
+          webhookId: message.webhookId,
+          status: httpStatus,
+          kind: decision.errorLog.kind,
+          ...(params.elapsedMs === undefined ? {} : { ms: params.elapsedMs }),
+        },
+        decision.errorLog.action,
+      );
+    }
+  }
+  const c = decision.channel;
+  return {
+    badRequests:
+      c.action === "count_bad_request" ? c.consecutive : c.action === "none" ? previousBadRequests : 0,
+    pauseUntil: c.action === "pause" ? c.untilMs : null,
+    disabled: c.action === "disable",
+    delivered: decision.message.action === "delivered",
+  };
 }

@@ -32,7 +32,7 @@ import {
 } from "@herald/db";
 import { disableBotTeam } from "../bot-team.ts";
 import type { ChannelTaskEnv, SendOutcome } from "../channel-task.ts";
-import { applyDecision, countOutcome, plainOutcome } from "../outcome.ts";
+import { recordSend } from "../outcome.ts";
 import type { EndpointKind } from "./index.ts";
 
 /** How long a send waits for the tenant window before it hands the message back to the queue. */
@@ -291,50 +291,15 @@ async function record(
   classification: string,
   bot: BotClassification | null,
 ): Promise<SendOutcome> {
-  const { ctx } = env;
-  const confirmation = decision.message.action === "delivered" ? ("posted" as const) : undefined;
-  const plain = plainOutcome({
+  return recordSend(env, {
+    channelId: channel.id,
     message,
     decision,
     httpStatus,
+    teamsText: bot !== null && "text" in bot ? bot.text : null,
+    classification,
     previousBadRequests: badRequests,
     attempted,
-    confirmation,
+    confirmation: decision.message.action === "delivered" ? "posted" : undefined,
   });
-  if (plain) {
-    await env.statements.outcomes.submit(plain);
-    countOutcome(ctx, message, decision, plain.counter ? [plain.counter] : []);
-    if (plain.status !== "queued") ctx.signals.messageFinished(message.id);
-  } else {
-    const applied = await applyDecision(ctx, {
-      channelId: channel.id,
-      message,
-      decision,
-      httpStatus,
-      teamsText: bot !== null && "text" in bot ? bot.text : null,
-      classification,
-      previousBadRequests: badRequests,
-      attempted,
-      confirmation,
-    });
-    for (const id of applied.finishedMessageIds) ctx.signals.messageFinished(id);
-    if (decision.errorLog) {
-      ctx.logger.warn(
-        {
-          messageId: message.id,
-          webhookId: message.webhookId,
-          status: httpStatus,
-          kind: decision.errorLog.kind,
-        },
-        decision.errorLog.action,
-      );
-    }
-  }
-  const c = decision.channel;
-  return {
-    badRequests: c.action === "count_bad_request" ? c.consecutive : c.action === "none" ? badRequests : 0,
-    pauseUntil: c.action === "pause" ? c.untilMs : null,
-    disabled: c.action === "disable",
-    delivered: decision.message.action === "delivered",
-  };
 }
