@@ -8,7 +8,7 @@ import { Herald } from "@herald/sdk";
 import { type StripeSim, startStripeSim } from "@herald/stripe-sim";
 import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, type Harness, startHarness } from "../support/harness.ts";
+import { ADMIN_TOKEN, botEnv, type Harness, startHarness } from "../support/harness.ts";
 import { OpenApiAnswers } from "../support/openapi-answers.ts";
 
 let h: Harness;
@@ -38,12 +38,7 @@ beforeAll(async () => {
       STRIPE_SECRET_KEY: stripe.secretKey,
       STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
       STRIPE_API_BASE: stripe.url,
-      HERALD_BOT_APP_ID: sim.bot.appId,
-      HERALD_BOT_APP_SECRET: sim.bot.appSecret,
-      HERALD_BOT_TENANT_ID: sim.bot.homeTenantId,
-      HERALD_BOT_OPENID_METADATA: sim.bot.openIdMetadataUrl,
-      HERALD_BOT_SERVICE_URLS: "127.0.0.1",
-      HERALD_ENTRA_AUTHORITY: sim.authority,
+      ...botEnv(sim),
     }),
   });
   // The emulated Teams posts the bot's activities over HTTP: those answers are checked too.

@@ -7,7 +7,7 @@ import type { SimTeam } from "@herald/teams-sim";
 import { serve } from "@hono/node-server";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, startHarness, type TestTenant } from "../support/harness.ts";
+import { botEnv, type Harness, startHarness, type TestTenant } from "../support/harness.ts";
 import { eventually } from "../support/wait.ts";
 
 let h: Harness;
@@ -23,15 +23,7 @@ beforeAll(async () => {
   });
   h = await startHarness({
     logger: pino({ level: "debug" }, sink),
-    env: (sim) => ({
-      HERALD_BOT_APP_ID: sim.bot.appId,
-      HERALD_BOT_APP_SECRET: sim.bot.appSecret,
-      HERALD_BOT_TENANT_ID: sim.bot.homeTenantId,
-      HERALD_BOT_OPENID_METADATA: sim.bot.openIdMetadataUrl,
-      HERALD_BOT_SERVICE_URLS: "127.0.0.1",
-      HERALD_ENTRA_AUTHORITY: sim.authority,
-      HERALD_LOG_LEVEL: "debug",
-    }),
+    env: (sim) => ({ ...botEnv(sim), HERALD_LOG_LEVEL: "debug" }),
   });
   herald = serve({ fetch: h.runtime.app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise((resolve) => herald.once("listening", resolve));

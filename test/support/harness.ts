@@ -37,6 +37,18 @@ export interface TestTenant {
   addWebhook(url: string, name?: string): Promise<string>;
 }
 
+/** The settings that give Herald the emulator's bot registration, its Entra and its Bot Connector. */
+export function botEnv(sim: TeamsSim): Record<string, string> {
+  return {
+    HERALD_BOT_APP_ID: sim.bot.appId,
+    HERALD_BOT_APP_SECRET: sim.bot.appSecret,
+    HERALD_BOT_TENANT_ID: sim.bot.homeTenantId,
+    HERALD_BOT_OPENID_METADATA: sim.bot.openIdMetadataUrl,
+    HERALD_BOT_SERVICE_URLS: "127.0.0.1",
+    HERALD_ENTRA_AUTHORITY: sim.authority,
+  };
+}
+
 export async function startHarness(
   options: {
     worker?: boolean;
