@@ -41,7 +41,8 @@ RUN node scripts/build.mjs
 
 # ---- runtime: compiled workspaces over the production dependencies, as the unprivileged node user ----
 FROM node:24-slim AS runtime
-# NODE_COMPILE_CACHE: Node keeps the code it compiled for the next start (a faster cold start).
+# NODE_COMPILE_CACHE: Node keeps the code it compiled for the next start (a faster cold start);
+# `npm start` outside the image keeps it in node_modules/.cache instead (apps/api/src/main.ts).
 ENV NODE_ENV=production \
     PORT=3000 \
     HERALD_DATA_DIR=/data \

@@ -1,5 +1,6 @@
-// `npm run bench:profile [send|validate] [postgres|embedded]`: where a request's CPU goes. Runs
-// Herald under `node --cpu-prof` with the sendMessage (or license validation) load, then prints
+// `npm run bench:profile [send|sync|validate] [postgres|embedded]`: where a request's CPU goes. Runs
+// Herald under `node --cpu-prof` with the sendMessage load (`sync`: wait=10 over 2,000 Workflows
+// channels, the in-process worker delivering; `send`: wait=0, no worker), or license validation, then prints
 // CPU time per request of Herald's process, of the PostgreSQL server processes and of the load
 // generator, and the top frames of Herald's profile by self time (grouped by function and file).
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
@@ -17,7 +18,7 @@ import {
   tenant,
 } from "./lib.ts";
 
-const what = process.argv[2] === "validate" ? "validate" : "send";
+const what = process.argv[2] === "validate" ? "validate" : process.argv[2] === "sync" ? "sync" : "send";
 const engine = process.argv[3] === "embedded" ? "embedded" : "postgres";
 
 interface ProfileNode {
@@ -75,34 +76,49 @@ function topFrames(dir: string, n: number, inclusiveOf: RegExp): { self: string[
 
 const profileDir = mkdtempSync(join(tmpdir(), "herald-prof-"));
 if (engine === "postgres") await resetDatabase();
+const worker = what === "sync" ? {} : { HERALD_WORKER: "off" };
 const env: Record<string, string> =
   engine === "postgres"
-    ? { DATABASE_URL: DB_URL, HERALD_WORKER: "off" }
-    : { HERALD_DATA_DIR: mkdtempSync(join(tmpdir(), "herald-prof-data-")), HERALD_WORKER: "off" };
+    ? { DATABASE_URL: DB_URL, ...worker }
+    : { HERALD_DATA_DIR: mkdtempSync(join(tmpdir(), "herald-prof-data-")), ...worker };
 const herald = await startHerald(env, ["--cpu-prof", `--cpu-prof-dir=${profileDir}`]);
-const sim = await startTeamsSim({ quiet: true });
-const t = await tenant(herald.baseUrl, [sim.workflowsUrl("profile")]);
+const sim = await startTeamsSim({ quiet: true, maxRecordedBodies: 100 });
+// Synchronous sends go round 2,000 channels, so that the default Workflows windows never hold one back.
+const urls = Array.from({ length: what === "sync" ? 2000 : 1 }, (_, i) => sim.workflowsUrl(`profile${i}`));
+const t = await tenant(herald.baseUrl, urls);
 const spec =
-  what === "send"
+  what === "sync"
     ? {
-        url: `${herald.baseUrl}/v1/messages?wait=0`,
+        url: `${herald.baseUrl}/v1/messages?wait=10`,
         headers: {
           "content-type": "application/json",
           "x-license-key": t.licenseKey,
           "x-license-secret": t.licenseSecret,
         },
-        body: JSON.stringify({
-          webhookId: t.webhookIds[0],
-          textMessage: "Profile message {{n}}",
-          source: "bench",
-        }),
+        body: JSON.stringify({ webhookId: "{{id}}", textMessage: "Profile message {{n}}" }),
         template: true,
+        ids: t.webhookIds,
       }
-    : {
-        url: `${herald.baseUrl}/v1/licenses/validate`,
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ licenseKey: t.licenseKey, licenseSecret: t.licenseSecret }),
-      };
+    : what === "send"
+      ? {
+          url: `${herald.baseUrl}/v1/messages?wait=0`,
+          headers: {
+            "content-type": "application/json",
+            "x-license-key": t.licenseKey,
+            "x-license-secret": t.licenseSecret,
+          },
+          body: JSON.stringify({
+            webhookId: t.webhookIds[0],
+            textMessage: "Profile message {{n}}",
+            source: "bench",
+          }),
+          template: true,
+        }
+      : {
+          url: `${herald.baseUrl}/v1/licenses/validate`,
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ licenseKey: t.licenseKey, licenseSecret: t.licenseSecret }),
+        };
 
 await load({ ...spec, durationMs: 2000, warmupMs: 0 }); // JIT and caches warm before measuring
 const herald0 = procStats(herald.child.pid ?? 0).cpuTicks;

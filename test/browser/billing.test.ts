@@ -59,7 +59,7 @@ describe("billing", () => {
     await page.getByLabel("Password").fill(password);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("link", { name: "Billing" }).click();
-    expect(await page.getByRole("heading", { name: "Your plan: Trial" }).isVisible()).toBe(true);
+    await page.getByRole("heading", { name: "Your plan: Trial" }).waitFor({ state: "visible" });
     expect(await page.locator("[data-trial-days]").getAttribute("data-trial-days")).toBe("30");
     expect(await page.locator(".plan-option", { hasText: "Console Pro" }).textContent()).toContain(
       "25 webhooks",

@@ -1,11 +1,12 @@
-// The api process (with its in-process worker and the embedded database) killed hard, and stopped
+// The api process (with its in-process worker, on the run's engine) killed hard, and stopped
 // gracefully: acknowledged messages survive SIGKILL; SIGTERM finishes in-flight sends and exits in time.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Herald } from "@herald/sdk";
 import { startTeamsSim } from "@herald/teams-sim";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
+import { TEST_SECRET } from "../support/harness.ts";
 import { startApiProcess } from "../support/processes.ts";
 import { eventually } from "../support/wait.ts";
 
@@ -31,13 +32,25 @@ async function tenantOn(baseUrl: string, webhookUrl: string) {
   };
 }
 
-describe("api process faults (embedded database)", () => {
+/** The database part of an api process's environment: the run's PostgreSQL, or a new data dir. */
+function database(prefix: string): Record<string, string> {
+  return inject("engine") === "postgres"
+    ? { DATABASE_URL: inject("databaseUrl"), HERALD_SECRET: TEST_SECRET }
+    : { HERALD_DATA_DIR: mkdtempSync(join(tmpdir(), prefix)) };
+}
+
+describe(`api process faults (${inject("engine")} database)`, () => {
   it("SIGKILL under load loses no acknowledged message; a restart delivers them all", async () => {
     const sim = await startTeamsSim();
-    const dataDir = mkdtempSync(join(tmpdir(), "herald-kill-"));
+    // Power Automate's 4/1 s window would make the backlog a rate-limit test; this one is about the kill.
+    const env = {
+      ...database("herald-kill-"),
+      HERALD_WORKER_LEASE_MS: "2000",
+      HERALD_WORKFLOWS_RATE: "none",
+    };
     const url = sim.workflowsUrl();
     sim.setBehavior(url, { status: 202, delayMs: 50 });
-    let api = await startApiProcess({ HERALD_DATA_DIR: dataDir, HERALD_WORKER_LEASE_MS: "2000" });
+    let api = await startApiProcess(env);
     try {
       const t = await tenantOn(api.baseUrl, url);
       const acknowledged: string[] = [];
@@ -60,7 +73,7 @@ describe("api process faults (embedded database)", () => {
       stop = true;
       await load;
 
-      api = await startApiProcess({ HERALD_DATA_DIR: dataDir, HERALD_WORKER_LEASE_MS: "2000" });
+      api = await startApiProcess(env);
       const activity = t.activity.with({ baseUrl: api.baseUrl });
       // Poll gently: the embedded database has one connection, shared with the worker being waited for.
       const pending = new Set(acknowledged);
@@ -88,9 +101,9 @@ describe("api process faults (embedded database)", () => {
 
   it("SIGTERM stops accepting, finishes the in-flight send, releases leases and exits within 10 s", async () => {
     const sim = await startTeamsSim();
-    const dataDir = mkdtempSync(join(tmpdir(), "herald-term-"));
+    const env = database("herald-term-");
     const url = sim.legacyUrl();
-    const api = await startApiProcess({ HERALD_DATA_DIR: dataDir });
+    const api = await startApiProcess(env);
     try {
       const t = await tenantOn(api.baseUrl, url);
       sim.setBehavior(url, { status: 200, body: "1", delayMs: 2000 });
@@ -106,7 +119,7 @@ describe("api process faults (embedded database)", () => {
       expect(api.output()).toContain("stopped");
 
       // The send finished before exit: after a restart the message is delivered and was sent once.
-      const again = await startApiProcess({ HERALD_DATA_DIR: dataDir });
+      const again = await startApiProcess(env);
       try {
         const status = await t.activity.with({ baseUrl: again.baseUrl }).getMessage(answer.messageId ?? "");
         expect(status.status).toBe("delivered");

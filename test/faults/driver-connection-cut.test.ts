@@ -3,6 +3,9 @@
 // socket and threw from the immediate, out of reach of any await, ending the process (upstream
 // porsager/postgres#1154, #1208). patches/postgres+3.4.9.patch makes the write reject the query
 // with CONNECTION_CLOSED and clears the pending write on close, so the connection can be reused.
+// A connection that dies while the driver reads the server's array types (its first statement on
+// every new connection) rejected a promise nobody held, which also ends the process
+// (porsager/postgres#1192, #1205, #1223); the patch catches it.
 import postgres from "postgres";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.ts";
@@ -18,6 +21,8 @@ describe("database connection cut mid-transaction", () => {
   let sql: postgres.Sql;
   const uncaught: unknown[] = [];
   const onUncaught = (error: unknown) => uncaught.push(error);
+  const unhandled: unknown[] = [];
+  const onUnhandled = (error: unknown) => unhandled.push(error);
 
   beforeEach(async () => {
     const real = new URL(inject("databaseUrl"));
@@ -26,11 +31,14 @@ describe("database connection cut mid-transaction", () => {
     proxied.port = String(proxy.port);
     sql = postgres(proxied.href, { max: 1, onnotice: () => {}, connect_timeout: 5 });
     uncaught.length = 0;
+    unhandled.length = 0;
     process.on("uncaughtException", onUncaught);
+    process.on("unhandledRejection", onUnhandled);
   });
 
   afterEach(async () => {
     process.off("uncaughtException", onUncaught);
+    process.off("unhandledRejection", onUnhandled);
     await sql.end({ timeout: 1 });
     await proxy.close();
   });
@@ -88,6 +96,24 @@ describe("database connection cut mid-transaction", () => {
         expect(error.code).toBe("CONNECTION_CLOSED");
       });
       await expectRecovered(round);
+    }
+    await expectNothingEscaped();
+  });
+
+  it("a connection cut while the driver reads the array types leaves no unhandled rejection", async () => {
+    for (let round = 0; round < 3; round++) {
+      await sql.end({ timeout: 1 });
+      const real = new URL(inject("databaseUrl"));
+      const proxied = new URL(real.href);
+      proxied.port = String(proxy.port);
+      sql = postgres(proxied.href, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+      proxy.cutWhenClientSends("typcategory");
+      // The statement that opened the connection fails with it or is served after a reconnect.
+      await within(sql`SELECT 1 AS n`, 5000, `first statement, round ${round}`).catch(() => undefined);
+      await expectRecovered(round);
+      // A rejection nobody held is reported a turn later.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
     }
     await expectNothingEscaped();
   });

@@ -114,6 +114,34 @@ function expectHealthy(name: string, seen: ProbeFigures) {
   expect(seen.peakRssMb, `${name}: RSS`).toBeLessThan(400);
 }
 
+/**
+ * `senders` senders from their own addresses, each sending `request(sender)` `perSecond` times a
+ * second for one phase while the probes watch; the answers' statuses are counted into figures[name].
+ */
+async function pacedFlood(
+  name: string,
+  senders: number,
+  perSecond: number,
+  request: (sender: number) => Parameters<typeof send>[1],
+) {
+  const statuses = new Map<number, number>();
+  const watcher = await watch();
+  const until = performance.now() + PHASE_MS;
+  await loops(senders, until, async (sender) => {
+    const started = performance.now();
+    const a = await send(api.baseUrl, request(sender));
+    statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
+    const rest = 1000 / perSecond - (performance.now() - started);
+    if (rest > 0) await new Promise((r) => setTimeout(r, rest));
+  });
+  const seen = await watcher.stop();
+  figures[name] = {
+    requests: [...statuses.values()].reduce((a, b) => a + b, 0),
+    statuses: JSON.stringify([...statuses]),
+  };
+  return { statuses, seen };
+}
+
 describe("floods", () => {
   it("measures the probes' floor with no flood", async () => {
     const watcher = await watch();
@@ -139,28 +167,16 @@ describe("floods", () => {
       // As a card on sendMessage (1 MiB allowed): the depth scan, before any parse or hash.
       { path: "/v1/messages", body: `{"webhookId":"wh_x","card":${deep(500_000 - 30)}}` },
     ];
-    const statuses = new Map<number, number>();
-    const watcher = await watch();
-    const until = performance.now() + PHASE_MS;
-    await loops(20, until, async (sender) => {
-      const started = performance.now();
+    const { statuses, seen } = await pacedFlood("nestedJson", 20, 11, (sender) => {
       const { path, body } = bodies[sender % bodies.length] ?? { path: "/v1/auth/login", body: "{}" };
-      const a = await send(api.baseUrl, {
+      return {
         method: "POST",
         path,
         body,
         localAddress: `127.0.2.${sender + 1}`,
         headers: { "x-license-key": "hk_floodfloodflood", "x-license-secret": "hs_x" },
-      });
-      statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
-      const rest = 1000 / 11 - (performance.now() - started);
-      if (rest > 0) await new Promise((r) => setTimeout(r, rest));
+      };
     });
-    const seen = await watcher.stop();
-    figures.nestedJson = {
-      requests: [...statuses.values()].reduce((a, b) => a + b, 0),
-      statuses: JSON.stringify([...statuses]),
-    };
     for (const status of statuses.keys()) expect([400, 413, 0]).toContain(status);
     expect((statuses.get(400) ?? 0) + (statuses.get(413) ?? 0)).toBeGreaterThan(100);
     expectHealthy("nestedJson", seen);
@@ -168,26 +184,12 @@ describe("floods", () => {
 
   // The reported flood: 40 concurrent sign-ins, 64 a second in all (1.6 per sender).
   it("40 concurrent sign-ins with random emails from 40 addresses: hashing bounded, the rest answer 429/503", async () => {
-    const statuses = new Map<number, number>();
-    const watcher = await watch();
-    const until = performance.now() + PHASE_MS;
-    await loops(40, until, async (sender) => {
-      const started = performance.now();
-      const a = await send(api.baseUrl, {
-        method: "POST",
-        path: "/v1/auth/login",
-        body: JSON.stringify({ email: `x${Math.random()}@example.com`, password: "Winter2026!" }),
-        localAddress: `127.0.3.${sender + 1}`,
-      });
-      statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
-      const rest = 1000 / 1.6 - (performance.now() - started);
-      if (rest > 0) await new Promise((r) => setTimeout(r, rest));
-    });
-    const seen = await watcher.stop();
-    figures.logins = {
-      attempts: [...statuses.values()].reduce((a, b) => a + b, 0),
-      statuses: JSON.stringify([...statuses]),
-    };
+    const { statuses, seen } = await pacedFlood("logins", 40, 1.6, (sender) => ({
+      method: "POST",
+      path: "/v1/auth/login",
+      body: JSON.stringify({ email: `x${Math.random()}@example.com`, password: "Winter2026!" }),
+      localAddress: `127.0.3.${sender + 1}`,
+    }));
     for (const status of statuses.keys()) expect([401, 429, 503]).toContain(status);
     expectHealthy("logins", seen);
   });

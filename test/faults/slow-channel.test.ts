@@ -1,17 +1,13 @@
 // One channel whose Teams endpoint is slow to answer does not hold up the others: the worker
 // serves channels concurrently. Shown by events, not elapsed time: the healthy channel's message
 // is delivered while the slow channel's post is still waiting for its answer.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, startHarness } from "../support/harness.ts";
+import { describe, expect, it } from "vitest";
+import { useHarnessOnly } from "../support/harness.ts";
 import { eventually } from "../support/wait.ts";
 
-let h: Harness;
-beforeAll(async () => {
-  // A send timeout longer than the slow answer: the slow post stays in flight (not timed out and
-  // retried) for as long as it takes to answer.
-  h = await startHarness({ env: { HERALD_SEND_TIMEOUT_MS: "20000" } });
-});
-afterAll(() => h.close());
+// A send timeout longer than the slow answer: the slow post stays in flight (not timed out and
+// retried) for as long as it takes to answer.
+const { h } = useHarnessOnly({ env: { HERALD_SEND_TIMEOUT_MS: "20000" } });
 
 describe("a slow channel", () => {
   it("does not hold up another channel's delivery", async () => {

@@ -2,16 +2,10 @@
 // socket actually connects to is checked at connect time (which also defeats DNS rebinding).
 import { hostname } from "node:os";
 import { createPoster, guardedLookup } from "@herald/delivery";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, startHarness, type TestTenant } from "../support/harness.ts";
+import { describe, expect, it } from "vitest";
+import { useHarness } from "../support/harness.ts";
 
-let h: Harness;
-let t: TestTenant;
-beforeAll(async () => {
-  h = await startHarness();
-  t = await h.tenant({ plan: "unlimited" });
-});
-afterAll(() => h.close());
+const { h, t } = useHarness();
 
 const TARGETS = [
   "http://example.webhook.office.com/webhookb2/a/IncomingWebhook/b/c", // plain http to a Microsoft host

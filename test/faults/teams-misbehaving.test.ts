@@ -1,16 +1,10 @@
 // Teams misbehaving: hanging past the send timeout, resetting connections, answering garbage.
 // Messages are retried or reported failed, never lost (other channels keep flowing: slow-channel.test.ts).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, startHarness, type TestTenant } from "../support/harness.ts";
+import { describe, expect, it } from "vitest";
+import { useHarness } from "../support/harness.ts";
 import { eventually } from "../support/wait.ts";
 
-let h: Harness;
-let t: TestTenant;
-beforeAll(async () => {
-  h = await startHarness({ env: { HERALD_SEND_TIMEOUT_MS: "500" } });
-  t = await h.tenant({ plan: "unlimited" });
-});
-afterAll(() => h.close());
+const { h, t } = useHarness({ env: { HERALD_SEND_TIMEOUT_MS: "500" } });
 
 async function finalStatus(messageId: string) {
   return eventually(

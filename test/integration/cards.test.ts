@@ -2,17 +2,10 @@
 // Workflows webhook (one title, its image, a warning per action left out), strict conversion
 // refused with a clear 400, and connector HTML in text turned into Adaptive Card markdown.
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, startHarness, type TestTenant } from "../support/harness.ts";
+import { describe, expect, it } from "vitest";
+import { useHarness } from "../support/harness.ts";
 
-let h: Harness;
-let t: TestTenant;
-
-beforeAll(async () => {
-  h = await startHarness();
-  t = await h.tenant({ plan: "unlimited" });
-});
-afterAll(() => h.close());
+const { h, t } = useHarness();
 
 /** Microsoft's example connector message, as the Teams documentation gives it (seed 004). */
 const SEED = JSON.parse(
@@ -23,6 +16,12 @@ const SEED = JSON.parse(
 function receivedCard(url: string): Record<string, unknown> {
   const body = h.sim.requests(url).at(-1)?.json as { attachments?: Array<{ content?: unknown }> } | undefined;
   return (body?.attachments?.[0]?.content ?? {}) as Record<string, unknown>;
+}
+
+/** Sends Microsoft's sample, converted strictly, to a new webhook on `url`. */
+async function sendSampleStrictly(url: string) {
+  const webhookId = await t.addWebhook(url);
+  return t.activity.sendMessage(webhookId, undefined, { card: SEED, strictConversion: true });
 }
 
 describe("Microsoft's MessageCard sample to a Workflows webhook", () => {
@@ -44,11 +43,7 @@ describe("Microsoft's MessageCard sample to a Workflows webhook", () => {
 
   it("refuses it with 400 card_not_convertible when strict conversion is asked for, sending nothing", async () => {
     const url = h.sim.workflowsUrl();
-    const webhookId = await t.addWebhook(url);
-    const answer = await t.activity.sendMessage(webhookId, undefined, {
-      card: SEED,
-      strictConversion: true,
-    });
+    const answer = await sendSampleStrictly(url);
     expect(answer).toMatchObject({
       httpStatus: 400,
       status: "rejected",
@@ -61,11 +56,7 @@ describe("Microsoft's MessageCard sample to a Workflows webhook", () => {
 
   it("goes to a legacy connector as it is, without warnings", async () => {
     const url = h.sim.legacyUrl();
-    const webhookId = await t.addWebhook(url);
-    const answer = await t.activity.sendMessage(webhookId, undefined, {
-      card: SEED,
-      strictConversion: true,
-    });
+    const answer = await sendSampleStrictly(url);
     expect(answer).toMatchObject({ status: "delivered" });
     expect(answer.warnings).toBeUndefined();
   });

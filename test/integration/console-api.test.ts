@@ -1,15 +1,9 @@
 // What the console's usage and error-log pages read from the api: this month's messages per
 // webhook (busiest first), one message of an instance, and the error log entries of one message.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, startHarness, type TestTenant } from "../support/harness.ts";
+import { describe, expect, it } from "vitest";
+import { useHarness } from "../support/harness.ts";
 
-let h: Harness;
-let t: TestTenant;
-beforeAll(async () => {
-  h = await startHarness();
-  t = await h.tenant({ plan: "unlimited" });
-});
-afterAll(() => h.close());
+const { h, t } = useHarness();
 
 describe("GET /v1/usage?breakdown=webhooks", () => {
   it("counts this month's messages per webhook, busiest first, without connection tests", async () => {

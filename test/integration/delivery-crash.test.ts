@@ -1,5 +1,6 @@
 // Crash safety: a worker killed with SIGKILL mid-burst loses nothing. Its leases expire, another
 // worker resumes, and duplicates stay within what was in flight (one send per channel).
+import { type AddressInfo, createServer } from "node:net";
 import { describe, expect, inject, it } from "vitest";
 import { startHarness } from "../support/harness.ts";
 import { startWorkerProcess } from "../support/processes.ts";
@@ -74,4 +75,50 @@ describe.skipIf(engine !== "postgres")("worker crash", () => {
       await h.close();
     }
   });
+
+  it("a worker process serves /healthz and /metrics on its metrics port and no app, API or console", async () => {
+    const port = await freePort();
+    const worker = startWorkerProcess({
+      DATABASE_URL: inject("databaseUrl"),
+      HERALD_METRICS_PORT: String(port),
+    });
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      const health = await eventually(
+        () =>
+          fetch(`${base}/healthz`).then(
+            (r) => (r.ok ? r : undefined),
+            () => undefined,
+          ),
+        30_000,
+        "the worker's /healthz",
+      );
+      expect(health.status).toBe(200);
+      const metrics = await fetch(`${base}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toMatch(/^# HELP herald_/m);
+      for (const path of ["/", "/v1/instances", "/console", "/openapi.json", "/docs", "/admin/v1/plans"]) {
+        expect((await fetch(`${base}${path}`)).status, path).toBe(404);
+      }
+    } finally {
+      await worker.kill("SIGTERM");
+    }
+  });
+
+  it("a worker that cannot start says why and exits non-zero", async () => {
+    const worker = startWorkerProcess({ DATABASE_URL: "postgres://postgres@127.0.0.1:1/nowhere" });
+    const code =
+      worker.child.exitCode ?? (await new Promise((resolve) => worker.child.once("exit", resolve)));
+    expect(code).toBe(1);
+    expect(worker.output()).toMatch(/Herald worker failed to start/);
+  });
 });
+
+/** A port nothing listens on now (the kernel's pick, released at once). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

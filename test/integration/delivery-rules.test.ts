@@ -1,17 +1,10 @@
 // How Herald acts on each kind of Teams answer (seed 000): through real HTTP to the emulator.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { adaptiveCardProblems } from "../support/adaptive-cards.ts";
-import { type Harness, startHarness, type TestTenant } from "../support/harness.ts";
+import { useHarness } from "../support/harness.ts";
 import { eventually } from "../support/wait.ts";
 
-let h: Harness;
-let t: TestTenant;
-
-beforeAll(async () => {
-  h = await startHarness();
-  t = await h.tenant({ plan: "unlimited" });
-});
-afterAll(() => h.close());
+const { h, t } = useHarness();
 
 describe("Teams answers", () => {
   it("disables a channel on the first 404 and logs it with the action taken", async () => {

@@ -1,20 +1,14 @@
 // A worker whose every slot is taken does not idle a slot on a rate window: the channel that must
 // wait is handed back (ready again when its window allows) and the slot serves another channel.
 // One slot, one send per 3 s per URL, and a task that would otherwise sleep up to 10 s in its slot.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, startHarness, type TestTenant } from "../support/harness.ts";
+import { describe, expect, it } from "vitest";
+import { useHarness } from "../support/harness.ts";
 import { eventually } from "../support/wait.ts";
 
-let h: Harness;
-let t: TestTenant;
-beforeAll(async () => {
-  h = await startHarness({
-    env: { HERALD_WORKER_CONCURRENCY: "1", HERALD_WORKFLOWS_RATE: "1/3s" },
-    maxHoldMs: 10_000,
-  });
-  t = await h.tenant({ plan: "unlimited" });
+const { h, t } = useHarness({
+  env: { HERALD_WORKER_CONCURRENCY: "1", HERALD_WORKFLOWS_RATE: "1/3s" },
+  maxHoldMs: 10_000,
 });
-afterAll(() => h.close());
 
 describe("a worker with every slot taken", () => {
   it("serves another channel while one waits for its rate window, and keeps the waiting one's order", async () => {

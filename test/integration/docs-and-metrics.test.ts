@@ -4,17 +4,11 @@ import { Writable } from "node:stream";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { createApp, HeraldMetrics } from "@herald/api";
 import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, METRICS_TOKEN, startHarness, type TestTenant } from "../support/harness.ts";
+import { describe, expect, it } from "vitest";
+import { METRICS_TOKEN, useHarness } from "../support/harness.ts";
 import { eventually } from "../support/wait.ts";
 
-let h: Harness;
-let t: TestTenant;
-beforeAll(async () => {
-  h = await startHarness();
-  t = await h.tenant({ plan: "unlimited" });
-});
-afterAll(() => h.close());
+const { h, t } = useHarness();
 
 const get = (path: string, headers: Record<string, string> = {}) =>
   Promise.resolve(h.runtime.app.fetch(new Request(`http://herald.test${path}`, { headers })));

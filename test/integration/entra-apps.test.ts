@@ -2,16 +2,10 @@
 // invisible to other tenants, and their secret encrypted at rest.
 import { loadConfig } from "@herald/api";
 import { HeraldError } from "@herald/sdk";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, startHarness } from "../support/harness.ts";
+import { describe, expect, it } from "vitest";
+import { type TestTenant, useHarnessOnly } from "../support/harness.ts";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ worker: false });
-});
-afterAll(async () => {
-  await h.close();
-});
+const { h } = useHarnessOnly({ worker: false });
 
 const ENTRA_TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const CLIENT_ID = "0b5f6a39-3c52-4a6e-9d1f-5c2f1a7e8b90";
@@ -24,6 +18,16 @@ async function code(promise: Promise<unknown>): Promise<string> {
     throw error;
   }
   return "resolved";
+}
+
+/** An Entra app for the test's Entra tenant and client in `tenant`'s instance. */
+function addEntraApp(tenant: TestTenant, name: string) {
+  return tenant.console.createEntraApp(tenant.instanceId, {
+    name,
+    tenantId: ENTRA_TENANT,
+    clientId: CLIENT_ID,
+    clientSecret: "s",
+  });
 }
 
 describe("Entra apps", () => {
@@ -60,12 +64,7 @@ describe("Entra apps", () => {
 
   it("attaches to webhooks on create and PATCH, refuses removal while used (409), and frees it on detach", async () => {
     const t = await h.tenant({ plan: "unlimited" });
-    const app = await t.console.createEntraApp(t.instanceId, {
-      name: "Sender",
-      tenantId: ENTRA_TENANT,
-      clientId: CLIENT_ID,
-      clientSecret: "s",
-    });
+    const app = await addEntraApp(t, "Sender");
     const url = h.sim.workflowsUrl(undefined, { oauth: { tenantId: ENTRA_TENANT } });
     const webhook = await t.console.createWebhook(t.instanceId, { name: "Secure", url, entraAppId: app.id });
     expect(webhook.entraAppId).toBe(app.id);
@@ -81,12 +80,7 @@ describe("Entra apps", () => {
   it("answers 404 for another tenant's app and refuses to attach it", async () => {
     const owner = await h.tenant({ plan: "unlimited" });
     const other = await h.tenant({ plan: "unlimited" });
-    const app = await owner.console.createEntraApp(owner.instanceId, {
-      name: "Mine",
-      tenantId: ENTRA_TENANT,
-      clientId: CLIENT_ID,
-      clientSecret: "s",
-    });
+    const app = await addEntraApp(owner, "Mine");
     expect(await code(other.console.deleteEntraApp(app.id))).toBe("404 not_found");
     expect(await code(other.console.listEntraApps(owner.instanceId))).toBe("404 not_found");
     expect(

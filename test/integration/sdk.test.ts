@@ -1,16 +1,10 @@
 // The SDK against the real app: a lost answer or a 503 is retried with the SDK's own idempotency
 // key, so the caller gets one answer and Teams gets one message.
 import { Herald } from "@herald/sdk";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, type Harness, startHarness, type TestTenant } from "../support/harness.ts";
+import { describe, expect, it } from "vitest";
+import { ADMIN_TOKEN, useHarness } from "../support/harness.ts";
 
-let h: Harness;
-let t: TestTenant;
-beforeAll(async () => {
-  h = await startHarness();
-  t = await h.tenant({ plan: "unlimited" });
-});
-afterAll(() => h.close());
+const { h, t } = useHarness();
 
 /** The app's in-process fetch behind a flaky network: `fault` decides what happens to each attempt. */
 function flaky(fault: (attempt: number) => "lose-answer" | "unavailable" | "pass") {

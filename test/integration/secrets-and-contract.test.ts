@@ -1,13 +1,9 @@
 // The database never holds a license secret or a webhook URL in clear text, and /openapi.json
 // documents every route the app serves.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, startHarness } from "../support/harness.ts";
+import { describe, expect, it } from "vitest";
+import { useHarnessOnly } from "../support/harness.ts";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
+const { h } = useHarnessOnly();
 
 describe("secrets at rest", () => {
   it("a dump of every table contains neither the license secret nor any part of the webhook URL's secret path", async () => {

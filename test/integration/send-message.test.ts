@@ -1,14 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, startHarness, type TestTenant } from "../support/harness.ts";
+import { describe, expect, it } from "vitest";
+import { useHarness } from "../support/harness.ts";
 
-let h: Harness;
-let t: TestTenant;
-
-beforeAll(async () => {
-  h = await startHarness();
-  t = await h.tenant({ plan: "unlimited" });
-});
-afterAll(() => h.close());
+const { h, t } = useHarness();
 
 describe("sendMessage end to end", () => {
   it("delivers a text message to a legacy connector and answers SentMessage true", async () => {

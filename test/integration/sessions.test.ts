@@ -1,8 +1,9 @@
 // Console sessions are revocable (issue #15, finding 4): sign-out, sign-out everywhere, password
 // change and reset, and deleting the user or tenant end them, on every replica within 5 s; a
 // token without `exp` is refused; the CSRF token is bound to its session.
-import { createHmac } from "node:crypto";
-import { createPasswordReset } from "@herald/api";
+import { createHmac, randomBytes } from "node:crypto";
+import { createPasswordReset, periodicJobs } from "@herald/api";
+import { Housekeeping } from "@herald/delivery";
 import { Herald } from "@herald/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness, type TestTenant } from "../support/harness.ts";
@@ -180,5 +181,49 @@ describe("tokens", () => {
     expect((await post(theirCsrf)).status).toBe(401);
     expect((await post(csrf, { origin: "https://evil.example" })).status).toBe(401);
     expect((await post(csrf, { origin: "http://herald.test" })).status).toBe(201);
+  });
+});
+
+describe("housekeeping", () => {
+  it("prunes sessions that are over once they no longer record a sign-in address, on the context's clock", async () => {
+    const t = await a.tenant();
+    const [user] = await a.sql<{ id: string }[]>`SELECT id FROM users WHERE email = ${t.email}`;
+    const DAY = 86_400_000;
+    // The job's clock runs two days ahead of the wall clock: what it prunes is decided by it alone.
+    const now = Date.now() + 2 * DAY;
+    const rows = {
+      expiredLongAgo: { createdDaysAgo: 40, expiresInDays: -33, revoked: false },
+      revokedLongAgo: { createdDaysAgo: 31, expiresInDays: -24, revoked: true },
+      revokedRecently: { createdDaysAgo: 3, expiresInDays: 4, revoked: true },
+      live: { createdDaysAgo: 1, expiresInDays: 6, revoked: false },
+    };
+    for (const [name, row] of Object.entries(rows)) {
+      await a.sql`INSERT INTO sessions (id, user_id, tenant_id, created_at, expires_at, revoked_at)
+        VALUES (${`ses_${name}_${t.tenantId}`}, ${user?.id ?? ""}, ${t.tenantId},
+                ${new Date(now - row.createdDaysAgo * DAY)}, ${new Date(now + row.expiresInDays * DAY)},
+                ${row.revoked ? new Date(now - row.createdDaysAgo * DAY) : null})`;
+    }
+    // Only by the job's clock is this one past the 30 days (29 by the wall clock).
+    await a.sql`INSERT INTO sessions (id, user_id, tenant_id, created_at, expires_at, revoked_at)
+      VALUES (${`ses_byClock_${t.tenantId}`}, ${user?.id ?? ""}, ${t.tenantId},
+              ${new Date(Date.now() - 29 * DAY)}, ${new Date(Date.now() - 22 * DAY)}, null)`;
+    for (const expiresAt of [now - 60_000, now + 60_000])
+      await a.sql`INSERT INTO password_resets (token_hash, user_id, expires_at)
+        VALUES (${randomBytes(32)}, ${user?.id ?? ""}, ${new Date(expiresAt)})`;
+    const ctx = { ...a.runtime.ctx, clock: { now: () => new Date(now) } };
+    const housekeeping = new Housekeeping(ctx, periodicJobs(ctx));
+    await housekeeping.runDue(now);
+    await housekeeping.runDue(now + 60 * 60_000);
+    await housekeeping.settle();
+    const left = await a.sql<
+      { id: string }[]
+    >`SELECT id FROM sessions WHERE tenant_id = ${t.tenantId} ORDER BY id`;
+    const inserted = left.map((r) => r.id).filter((id) => id.endsWith(`_${t.tenantId}`));
+    expect(inserted.map((id) => id.split("_")[1])).toEqual(["live", "revokedRecently"]);
+    const resets = await a.sql<
+      { expiresAt: Date }[]
+    >`SELECT expires_at FROM password_resets WHERE user_id = ${user?.id ?? ""}`;
+    expect(resets.map((r) => r.expiresAt.getTime())).toEqual([now + 60_000]);
+    expect(await status(a, t.console.sessionToken ?? "")).toBe(200);
   });
 });

@@ -3,12 +3,19 @@
 // uninstall, and the app secret kept out of the database, the logs and the answers.
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
+import { BOT_THREAD_POLICY, formatRatePolicy } from "@herald/core";
+import { reserveTenantSend, settleTenantSend } from "@herald/db";
 import type { SimTeam } from "@herald/teams-sim";
 import { serve } from "@hono/node-server";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { botEnv, type Harness, startHarness, type TestTenant } from "../support/harness.ts";
 import { eventually } from "../support/wait.ts";
+
+// Microsoft's per-thread windows, five times shorter in Herald and the emulator alike, so that the
+// 100-message burst below crosses the 60/30 s window in 6 s rather than 30 (the limits, and so
+// everything the tests judge, are Microsoft's).
+const THREAD_WINDOWS = BOT_THREAD_POLICY.map((w) => ({ limit: w.limit, periodMs: w.periodMs / 5 }));
 
 let h: Harness;
 let herald: ReturnType<typeof serve>;
@@ -23,7 +30,14 @@ beforeAll(async () => {
   });
   h = await startHarness({
     logger: pino({ level: "debug" }, sink),
-    env: (sim) => ({ ...botEnv(sim), HERALD_LOG_LEVEL: "debug" }),
+    env: (sim) => ({
+      ...botEnv(sim),
+      HERALD_LOG_LEVEL: "debug",
+      HERALD_BOT_RATE: formatRatePolicy(THREAD_WINDOWS),
+      // The guard absorbs clock granularity; scaled with the windows it keeps the same share of them.
+      HERALD_RATE_GUARD_MS: "10",
+    }),
+    sim: { bot: { threadWindows: THREAD_WINDOWS } },
   });
   herald = serve({ fetch: h.runtime.app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise((resolve) => herald.once("listening", resolve));
@@ -281,7 +295,7 @@ describe("rate windows, uninstall, secrets", () => {
     const t = await h.tenant({ plan: "unlimited" });
     const { team, alerts } = await linkedTeam(t, "Load");
     const webhookId = await botWebhook(t, team, alerts);
-    const sent = [];
+    const sent: Awaited<ReturnType<TestTenant["activity"]["sendMessage"]>>[] = [];
     for (let i = 0; i < 100; i++) {
       sent.push(
         await t.activity.sendMessage(webhookId, `message ${i}`, { wait: 0, idempotencyKey: `load-${i}` }),
@@ -297,9 +311,38 @@ describe("rate windows, uninstall, secrets", () => {
     expect(texts).toEqual(Array.from({ length: 100 }, (_, i) => `message ${i}`));
     expect(h.sim.bot.violations().filter((v) => v.key === alerts || v.key === team.tenantId)).toEqual([]);
     expect(h.sim.bot.requests({ channelId: alerts }).filter((r) => r.status === 429)).toEqual([]);
-    const states = await Promise.all(sent.map((s) => t.activity.getMessage(s.messageId ?? "")));
-    expect(states.every((s) => s.status === "delivered" && typeof s.teamsMessageId === "string")).toBe(true);
+    // The emulator has the 100th post before Herald has recorded Teams' answer to it.
+    await eventually(
+      async () => {
+        const states = await Promise.all(sent.map((s) => t.activity.getMessage(s.messageId ?? "")));
+        return states.every((s) => s.status === "delivered" && typeof s.teamsMessageId === "string")
+          ? true
+          : undefined;
+      },
+      10_000,
+      "every message recorded delivered with its Teams message id",
+    );
   }, 120_000);
+
+  it("counts a tenant slot whose request is still on its way to Teams, however long it was held", async () => {
+    const teamsTenantId = crypto.randomUUID();
+    const window = { teamsTenantId, limit: 2, periodMs: 100, inFlightMs: 60_000 };
+    const held = await reserveTenantSend(h.sql, window);
+    expect(held.admitted).toBe(true);
+    // Held past the window between its reservation and Teams' door (a busy event loop, a slow token).
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const second = await reserveTenantSend(h.sql, window);
+    expect(second.admitted).toBe(true);
+    const third = await reserveTenantSend(h.sql, window);
+    expect(third).toMatchObject({ admitted: false });
+    // Teams answered both: each counts from its answer for one period, then frees its place.
+    for (const slot of [held, second]) {
+      if (slot.admitted) await settleTenantSend(h.sql, { teamsTenantId, slot: slot.slot });
+    }
+    expect(await reserveTenantSend(h.sql, window)).toMatchObject({ admitted: false });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await reserveTenantSend(h.sql, window)).toMatchObject({ admitted: true });
+  });
 
   it("keeps 50 requests a second per Teams organization across its channels", async () => {
     const t = await h.tenant({ plan: "unlimited" });

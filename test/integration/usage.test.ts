@@ -1,19 +1,12 @@
 // Usage statistics from counters kept on write: this month, last month and total, per tenant and
 // per instance, a daily series, across a month boundary (injected clock) and after a retention purge.
 import { purgeMessageBodies } from "@herald/db";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ManualClock } from "../support/clock.ts";
-import { type Harness, startHarness, type TestTenant } from "../support/harness.ts";
+import { type TestTenant, useHarness } from "../support/harness.ts";
 
 const clock = new ManualClock("2026-10-20T12:00:00Z");
-let h: Harness;
-let t: TestTenant;
-
-beforeAll(async () => {
-  h = await startHarness({ clock });
-  t = await h.tenant({ plan: "unlimited" });
-});
-afterAll(() => h.close());
+const { h, t } = useHarness({ clock });
 
 async function sendAll(client: TestTenant["activity"], webhookId: string, texts: string[]) {
   for (const text of texts) {
@@ -98,6 +91,22 @@ describe("GET /v1/usage", () => {
       SELECT count(*)::int AS n FROM messages WHERE tenant_id = ${t.tenantId} AND payload IS NOT NULL`;
     expect(left?.n).toBe(0);
     expect(await t.console.usage({ series: "daily" })).toEqual(all);
+
+    // The console counts its 30 days back from the runtime's clock, not the machine's.
+    const { token } = await h.client().json<{ token: string }>("POST", "/v1/auth/login", {
+      email: t.email,
+      password: t.password,
+    });
+    const res = await h.runtime.app.fetch(
+      new Request("http://herald.test/console/usage/daily.csv", {
+        headers: { cookie: `herald_session=${token}` },
+      }),
+    );
+    expect(res.headers.get("content-disposition")).toContain("herald-usage-daily-2026-11-03.csv");
+    const days = (await res.text()).trim().split(/\r?\n/).slice(1);
+    expect(days).toHaveLength(30);
+    expect(days.at(-1)).toBe("2026-11-03,2,0,0");
+    expect(days).toContain("2026-10-20,4,1,0");
   });
 
   it("answers 404 for another tenant's instance", async () => {

@@ -45,6 +45,29 @@ async function finished(messageId: string, timeoutMs = 15_000) {
 }
 
 /** At most `limit` arrivals in any window of `periodMs`, judged from the emulator's arrival times. */
+/**
+ * An Entra app signing in as `app` (with `clientSecret`, its own unless given) and a webhook on `url`
+ * that sends with it.
+ */
+async function webhookWithEntraApp(
+  app: { clientId: string; clientSecret: string },
+  url: string,
+  clientSecret = app.clientSecret,
+) {
+  const entra = await t.console.createEntraApp(t.instanceId, {
+    name: "Herald sender",
+    tenantId: ENTRA_TENANT,
+    clientId: app.clientId,
+    clientSecret,
+  });
+  const webhook = await t.console.createWebhook(t.instanceId, {
+    name: "Restricted",
+    url,
+    entraAppId: entra.id,
+  });
+  return { entra, webhook };
+}
+
 function mostInAnyWindow(times: number[], periodMs: number): number {
   let most = 0;
   for (let i = 0; i < times.length; i++) {
@@ -182,17 +205,7 @@ describe("flows restricted to a tenant's users", () => {
     const url = h.sim.workflowsUrl(undefined, {
       oauth: { tenantId: ENTRA_TENANT, objectIds: [app.objectId] },
     });
-    const entra = await t.console.createEntraApp(t.instanceId, {
-      name: "Herald sender",
-      tenantId: ENTRA_TENANT,
-      clientId: app.clientId,
-      clientSecret: app.clientSecret,
-    });
-    const webhook = await t.console.createWebhook(t.instanceId, {
-      name: "Restricted",
-      url,
-      entraAppId: entra.id,
-    });
+    const { webhook } = await webhookWithEntraApp(app, url);
     const sent = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         t.activity.sendMessage(webhook.webhookId, `secure ${i}`, { wait: 0 }),
@@ -212,17 +225,7 @@ describe("flows restricted to a tenant's users", () => {
   it("gets a fresh token once when the flow refuses the cached one, then delivers", async () => {
     const app = h.sim.registerEntraApp({ tenantId: ENTRA_TENANT });
     const url = h.sim.workflowsUrl(undefined, { oauth: { tenantId: ENTRA_TENANT } });
-    const entra = await t.console.createEntraApp(t.instanceId, {
-      name: "Refreshing",
-      tenantId: ENTRA_TENANT,
-      clientId: app.clientId,
-      clientSecret: app.clientSecret,
-    });
-    const webhook = await t.console.createWebhook(t.instanceId, {
-      name: "Refresh",
-      url,
-      entraAppId: entra.id,
-    });
+    const { webhook } = await webhookWithEntraApp(app, url);
     expect((await t.activity.sendMessage(webhook.webhookId, "first")).status).toBe("delivered");
     h.sim.setBehavior(
       url,
@@ -247,18 +250,8 @@ describe("flows restricted to a tenant's users", () => {
     const wrongSecret = `wrong-secret-${Math.random().toString(36).slice(2)}-${Date.now()}`;
     const url = h.sim.workflowsUrl(undefined, { oauth: { tenantId: ENTRA_TENANT } });
     const answers: unknown[] = [];
-    const entra = await t.console.createEntraApp(t.instanceId, {
-      name: "Mistyped",
-      tenantId: ENTRA_TENANT,
-      clientId: app.clientId,
-      clientSecret: wrongSecret,
-    });
+    const { entra, webhook } = await webhookWithEntraApp(app, url, wrongSecret);
     answers.push(entra, await t.console.listEntraApps(t.instanceId));
-    const webhook = await t.console.createWebhook(t.instanceId, {
-      name: "Bad secret",
-      url,
-      entraAppId: entra.id,
-    });
     const answer = await t.activity.sendMessage(webhook.webhookId, "will it", { wait: 3 });
     answers.push(webhook, answer);
     expect(answer.status).toBe("queued");

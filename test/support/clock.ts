@@ -5,24 +5,42 @@ import type { Clock } from "@herald/api";
 
 export class ManualClock implements Clock {
   private offsetMs: number;
+  private heldAt: number | null = null;
 
   constructor(start: Date | string = new Date()) {
     this.offsetMs = new Date(start).getTime() - Date.now();
   }
 
   now(): Date {
-    return new Date(Date.now() + this.offsetMs);
+    return new Date(this.heldAt ?? Date.now() + this.offsetMs);
+  }
+
+  /**
+   * Stops time at `at` (default: now) until `flow()`: for a burst that must land in one fixed
+   * window however slow the machine is. Keep holds short; the worker's waits read this clock too.
+   */
+  hold(at: Date | string = this.now()): void {
+    this.heldAt = new Date(at).getTime();
+  }
+
+  /** Lets time flow again from where it was held. */
+  flow(): void {
+    if (this.heldAt === null) return;
+    this.offsetMs = this.heldAt - Date.now();
+    this.heldAt = null;
   }
 
   set(at: Date | string): void {
+    this.heldAt = null;
     this.offsetMs = new Date(at).getTime() - Date.now();
   }
 
   advanceDays(days: number): void {
-    this.offsetMs += days * 86_400_000;
+    this.advance(days * 86_400_000);
   }
 
   advance(ms: number): void {
+    if (this.heldAt !== null) this.heldAt += ms;
     this.offsetMs += ms;
   }
 }

@@ -95,19 +95,49 @@ export function rssMb(pid: number): number {
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
+export interface ProbeOptions {
+  pid: number;
+  localAddress: string;
+  /** How often each route is probed; the same for both, so that a phase's p99 is a percentile. */
+  everyMs?: number;
+  session?: { token: string; path: string };
+}
+
+/** The probe's two requests: /healthz, and the session route when there is a session. */
+function probeRequests(baseUrl: string, options: ProbeOptions) {
+  const { session } = options;
+  return {
+    health: () => send(baseUrl, { path: "/healthz", localAddress: options.localAddress }),
+    session: session
+      ? () =>
+          send(baseUrl, {
+            path: session.path,
+            localAddress: options.localAddress,
+            headers: { authorization: `Bearer ${session.token}` },
+          })
+      : undefined,
+  };
+}
+
 /**
- * Probes a route every `everyMs` while a flood runs, recording latencies; also samples the
- * server's RSS. stop() returns what it saw.
+ * Sends each probe request `times` times, unrecorded: a new process's first requests pay for its
+ * own module loading, JIT and connection set-up, which is the probe's cost, not the server's.
  */
-export function probe(
-  baseUrl: string,
-  options: {
-    pid: number;
-    localAddress: string;
-    healthEveryMs?: number;
-    session?: { token: string; path: string };
-  },
-) {
+export async function warmUp(baseUrl: string, options: ProbeOptions, times: number): Promise<void> {
+  const requests = probeRequests(baseUrl, options);
+  for (let i = 0; i < times; i++) {
+    await requests.health();
+    await requests.session?.();
+  }
+}
+
+/**
+ * Probes /healthz and the session route every `everyMs` while a flood runs, recording latencies;
+ * also samples the server's RSS. stop() returns what it saw.
+ */
+export function probe(baseUrl: string, options: ProbeOptions) {
+  const requests = probeRequests(baseUrl, options);
+  const intervalMs = options.everyMs ?? 50;
   const health: number[] = [];
   const session: number[] = [];
   const failures: string[] = [];
@@ -123,18 +153,14 @@ export function probe(
       }
     })();
   const done = Promise.all([
-    tick(options.healthEveryMs ?? 50, async () => {
-      const a = await send(baseUrl, { path: "/healthz", localAddress: options.localAddress });
+    tick(intervalMs, async () => {
+      const a = await requests.health();
       if (a.status !== 200) failures.push(`healthz ${a.status}`);
       health.push(a.ms);
     }),
-    tick(100, async () => {
-      if (!options.session) return;
-      const a = await send(baseUrl, {
-        path: options.session.path,
-        localAddress: options.localAddress,
-        headers: { authorization: `Bearer ${options.session.token}` },
-      });
+    tick(intervalMs, async () => {
+      if (!requests.session) return;
+      const a = await requests.session();
       if (a.status !== 200) failures.push(`session ${a.status}`);
       session.push(a.ms);
     }),
@@ -162,7 +188,7 @@ export function probe(
 export type ProbeFigures = Awaited<ReturnType<ReturnType<typeof probe>["stop"]>>;
 
 /** probe() in a child process (support/probe-main.ts); stop() ends it and returns its figures. */
-export function probeInProcess(baseUrl: string, options: Parameters<typeof probe>[1]) {
+export function probeInProcess(baseUrl: string, options: ProbeOptions) {
   const child = spawn(
     process.execPath,
     [...TYPESCRIPT, PROBE_MAIN, JSON.stringify({ ...options, baseUrl })],

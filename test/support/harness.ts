@@ -6,7 +6,7 @@ import { connectEmbedded, type Database, openDatabase } from "@herald/db";
 import { Herald } from "@herald/sdk";
 import { startTeamsSim, type TeamsSim, type TeamsSimOptions } from "@herald/teams-sim";
 import pino, { type Logger } from "pino";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 
 export const TEST_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
 export const ADMIN_TOKEN = "admin-token-for-tests-0123456789";
@@ -49,29 +49,31 @@ export function botEnv(sim: TeamsSim): Record<string, string> {
   };
 }
 
-export async function startHarness(
-  options: {
-    worker?: boolean;
-    clock?: Clock;
-    /** Extra configuration; a function of the emulator for values that name it (HERALD_ENTRA_AUTHORITY). */
-    env?: Record<string, string> | ((sim: TeamsSim) => Record<string, string>);
-    sim?: TeamsSimOptions;
-    logger?: Logger;
-    /** Overrides the shared test database (e.g. a proxy in front of it). */
-    databaseUrl?: string;
-    /** The worker's fallback poll (200 ms by default, so that a test never waits long on one). */
-    pollMs?: number;
-    /** Longest pause a channel task sleeps in its slot for a rate window (the worker's default otherwise). */
-    maxHoldMs?: number;
-  } = {},
-): Promise<Harness> {
+export interface HarnessOptions {
+  worker?: boolean;
+  clock?: Clock;
+  /** Extra configuration; a function of the emulator for values that name it (HERALD_ENTRA_AUTHORITY). */
+  env?: Record<string, string> | ((sim: TeamsSim) => Record<string, string>);
+  sim?: TeamsSimOptions;
+  logger?: Logger;
+  /** Overrides the shared test database (e.g. a proxy in front of it). */
+  databaseUrl?: string;
+  /** The worker's fallback poll (200 ms by default, so that a test never waits long on one). */
+  pollMs?: number;
+  /** Longest pause a channel task sleeps in its slot for a rate window (the worker's default otherwise). */
+  maxHoldMs?: number;
+  /** Awaited by the worker's loop between a claim and its sleep (see WorkerOptions.beforeSleep). */
+  beforeSleep?: () => Promise<void>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const databaseUrl = options.databaseUrl ?? inject("databaseUrl");
   const engine = inject("engine");
   const database: Database =
     engine === "embedded"
       ? (() => {
           const sql = connectEmbedded(databaseUrl);
-          return { sql, engine, url: databaseUrl, close: () => sql.end({ timeout: 5 }) };
+          return { sql, leaseSql: sql, engine, url: databaseUrl, close: () => sql.end({ timeout: 5 }) };
         })()
       : await openDatabase({ databaseUrl, maxConnections: 10 });
   const sim = await startTeamsSim(options.sim);
@@ -94,6 +96,7 @@ export async function startHarness(
     workerOptions: {
       pollMs: options.pollMs ?? 200,
       ...(options.maxHoldMs === undefined ? {} : { maxHoldMs: options.maxHoldMs }),
+      ...(options.beforeSleep === undefined ? {} : { beforeSleep: options.beforeSleep }),
     },
     database,
   });
@@ -152,6 +155,51 @@ export async function startHarness(
       await runtime.close();
       await sim.close();
       await database.close();
+    },
+  };
+}
+
+/**
+ * The usual suite: a harness and one tenant on the unlimited plan, started before the enclosing
+ * suite's tests (beforeAll) and closed after them (afterAll). The handles can be named at module
+ * level but are only ready inside tests and hooks; reading one before beforeAll has run throws.
+ */
+export function useHarness(options: HarnessOptions = {}): { h: Harness; t: TestTenant } {
+  const t = lateHandle<TestTenant>("the tenant");
+  const h = harnessHooks(options, async (started) => t.set(await started.tenant({ plan: "unlimited" })));
+  return { h, t: t.handle };
+}
+
+/** The harness alone, for suites whose tests sign their own tenants up; hooks as in useHarness. */
+export function useHarnessOnly(options: HarnessOptions = {}): { h: Harness } {
+  return { h: harnessHooks(options) };
+}
+
+function harnessHooks(options: HarnessOptions, prepare?: (started: Harness) => Promise<void>): Harness {
+  const h = lateHandle<Harness>("the harness");
+  let started: Harness | undefined;
+  beforeAll(async () => {
+    started = await startHarness(options);
+    h.set(started);
+    await prepare?.(started);
+  });
+  afterAll(() => started?.close());
+  return h.handle;
+}
+
+/** Stands for a value a beforeAll hook makes: each property read goes to that value once it is set. */
+function lateHandle<T extends object>(what: string): { handle: T; set(value: T): void } {
+  let value: T | undefined;
+  const handle = new Proxy({} as T, {
+    get(_empty, property) {
+      if (value === undefined) throw new Error(`${what} is read before its beforeAll has run`);
+      return Reflect.get(value, property, value);
+    },
+  });
+  return {
+    handle,
+    set(v) {
+      value = v;
     },
   };
 }

@@ -24,7 +24,13 @@ export async function scratchDatabase(): Promise<ScratchDatabase> {
       engine: "embedded",
       async connect() {
         const s = connectEmbedded(server.url);
-        return { sql: s, engine: "embedded", url: server.url, close: () => s.end({ timeout: 5 }) };
+        return {
+          sql: s,
+          leaseSql: s,
+          engine: "embedded",
+          url: server.url,
+          close: () => s.end({ timeout: 5 }),
+        };
       },
       drop: () => server.stop(),
     };

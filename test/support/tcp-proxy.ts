@@ -7,11 +7,14 @@ export interface TcpProxy {
   /** Drops every open connection and refuses new ones until up(). */
   down(): void;
   up(): void;
+  /** Resets (TCP RST) the next connection whose client sends `text`, before the server sees it. */
+  cutWhenClientSends(text: string): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   let isUp = true;
+  let cutOn: string | null = null;
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
     if (!isUp) {
@@ -29,6 +32,14 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     };
     client.on("error", drop).on("close", drop);
     upstream.on("error", drop).on("close", drop);
+    // Registered before the pipe's own listener, so a cut chunk never reaches the server.
+    client.on("data", (chunk: Buffer) => {
+      if (cutOn !== null && chunk.includes(cutOn)) {
+        cutOn = null;
+        upstream.destroy();
+        client.resetAndDestroy();
+      }
+    });
     client.pipe(upstream).pipe(client);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -43,6 +54,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     },
     up() {
       isUp = true;
+    },
+    cutWhenClientSends(text) {
+      cutOn = text;
     },
     close() {
       for (const s of sockets) s.destroy();

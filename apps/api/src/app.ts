@@ -181,6 +181,7 @@ export function createApp(ctx: AppContext): HeraldApp {
       botAppId: ctx.config.bot?.appId,
       oneViewKey: ctx.keys.consoleKey,
       logger: ctx.logger,
+      now: () => ctx.clock.now(),
     }),
   );
 

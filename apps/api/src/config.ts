@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
+  BOT_THREAD_POLICY,
   DEFAULT_ENTRA_AUTHORITY,
   DEFAULT_WEBHOOK_HOSTS,
   formatRatePolicy,
@@ -87,6 +88,7 @@ const EnvSchema = z.object({
   HERALD_WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   HERALD_WORKFLOWS_RATE: z.string().default(WORKFLOWS_DEFAULT_RATE),
   HERALD_LEGACY_RATE: z.string().default(formatRatePolicy(LEGACY_CONNECTOR_POLICY)),
+  HERALD_BOT_RATE: z.string().default(formatRatePolicy(BOT_THREAD_POLICY)),
   HERALD_ENTRA_AUTHORITY: optionalString.pipe(
     z
       .string()
@@ -155,6 +157,8 @@ export interface Config {
   workflowsPolicy: RatePolicy;
   /** Microsoft's published connector limits unless HERALD_LEGACY_RATE says otherwise (tests scale them down). */
   legacyPolicy: RatePolicy;
+  /** Microsoft's per-thread bot limits unless HERALD_BOT_RATE says otherwise (tests scale them down). */
+  botPolicy: RatePolicy;
   /** Where Entra tokens are requested: `${entraAuthority}/{tenantId}/oauth2/v2.0/token`. */
   entraAuthority: string;
   rateGuardMs: number;
@@ -193,6 +197,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n  HERALD_WORKFLOWS_RATE: ${workflows.error}`);
   const legacy = parseRatePolicy(e.HERALD_LEGACY_RATE);
   if (!legacy.ok) throw new ConfigError(`Invalid configuration:\n  HERALD_LEGACY_RATE: ${legacy.error}`);
+  const botRate = parseRatePolicy(e.HERALD_BOT_RATE);
+  if (!botRate.ok) throw new ConfigError(`Invalid configuration:\n  HERALD_BOT_RATE: ${botRate.error}`);
   const dataDir = resolve(e.HERALD_DATA_DIR);
   let bot: BotConfig | undefined;
   try {
@@ -223,6 +229,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerLeaseMs: e.HERALD_WORKER_LEASE_MS,
     workflowsPolicy: workflows.policy,
     legacyPolicy: legacy.policy,
+    botPolicy: botRate.policy,
     entraAuthority: (e.HERALD_ENTRA_AUTHORITY ?? DEFAULT_ENTRA_AUTHORITY).replace(/\/+$/, ""),
     rateGuardMs: e.HERALD_RATE_GUARD_MS,
     sendTimeoutMs: e.HERALD_SEND_TIMEOUT_MS,

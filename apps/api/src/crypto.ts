@@ -40,6 +40,12 @@ export interface Keyring {
   decryptSecret(ciphertext: Uint8Array, keyId: string): string;
   /** Identifies a channel by its URL without storing the URL: keyed, so it cannot be brute-forced offline. */
   channelHash(url: string): Uint8Array;
+  /**
+   * A sign-in address as sessions keep it, under HERALD_SECRET's key and then the previous one's
+   * (the first is what is stored). Keyed: all IPv4 addresses are hashed in minutes, so a plain hash
+   * of one is as good as the address to whoever reads the table.
+   */
+  addressHashes(address: string): string[];
 }
 
 export function createKeyring(secret: string, previousSecret?: string): Keyring {
@@ -54,6 +60,9 @@ export function createKeyring(secret: string, previousSecret?: string): Keyring 
   const urlKeyId = addKey(secret);
   const currentKey = encryptionKeys.get(urlKeyId) ?? derive(secret, "url-encryption/v1");
   const channelKey = derive(secret, "channel-hash/v1");
+  const addressKeys = [secret, ...(previousSecret ? [previousSecret] : [])].map((s) =>
+    derive(s, "sign-in-address/v1"),
+  );
   const encrypt = (text: string) => {
     const iv = randomBytes(12);
     const cipher = createCipheriv("aes-256-gcm", currentKey, iv);
@@ -86,6 +95,11 @@ export function createKeyring(secret: string, previousSecret?: string): Keyring 
     },
     channelHash(url) {
       return createHmac("sha256", channelKey).update(url).digest();
+    },
+    addressHashes(address) {
+      return addressKeys.map((key) =>
+        createHmac("sha256", key).update(address).digest("base64url").slice(0, 22),
+      );
     },
   };
 }

@@ -6,7 +6,7 @@ export { createKeyring } from "./crypto.ts";
 export { DomainError } from "./errors.ts";
 export { HeraldMetrics } from "./metrics/index.ts";
 export { serveWorkerMetrics } from "./routes/metrics.ts";
-export { createLogger, createWorker, openRuntime, type RuntimeCore } from "./runtime.ts";
+export { createLogger, createWorker, openRuntime, periodicJobs, type RuntimeCore } from "./runtime.ts";
 export { assignPlan, getTenants } from "./services/admin/index.ts";
 export { createPasswordReset } from "./services/auth/password.ts";
 export { reportOverage } from "./services/billing/meter.ts";

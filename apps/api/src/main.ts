@@ -1,59 +1,19 @@
-// `npm start`: the api, with the delivery worker in-process unless HERALD_WORKER=off.
-import type { Server } from "node:http";
-import { serve } from "@hono/node-server";
-import { loadConfigOrExit } from "./config.ts";
-import { serveWorkerMetrics } from "./routes/metrics.ts";
-import { createLogger } from "./runtime.ts";
-import { limitConnections, type ServerLimits, serverOptions } from "./server-limits.ts";
-import { startRuntime } from "./start.ts";
+// `npm start`: turns on Node's compile cache, then starts the api (serve-main.ts, which the build
+// bundles into one file with its dependencies: scripts/build.mjs).
+//
+// Compiling that code is a good part of a start on a 2-core machine. With the cache (Node 22.1 and
+// later; Node 20 has none and starts as before) V8 reuses the code it compiled on the last start,
+// keyed by each file's contents, so a rebuilt dist/ hits it as long as the output is the same.
+// The cache lives with the install, writable only by whoever installed it, not in a shared /tmp;
+// NODE_COMPILE_CACHE, when set, is Node's own and wins (the Docker image sets it). Where the folder
+// cannot be written, Node reports FAILED and the start goes on without it.
+import module from "node:module";
+import { fileURLToPath } from "node:url";
 
-async function main() {
-  const config = loadConfigOrExit();
-  const logger = createLogger(config);
-  const runtime = await startRuntime({ config, logger });
-  const limits: ServerLimits = {
-    headersTimeoutMs: config.headersTimeoutMs,
-    requestTimeoutMs: config.requestTimeoutMs,
-    // Behind a trusted proxy every connection comes from the proxy: capping it would cap everyone.
-    maxConnectionsPerAddress: config.trustProxyHops > 0 ? 0 : config.maxConnectionsPerAddress,
-  };
-  const closeMetrics = config.metricsPort
-    ? serveWorkerMetrics(runtime.ctx, { port: config.metricsPort, host: config.host })
-    : undefined;
-  const server = serve(
-    {
-      fetch: runtime.app.fetch,
-      port: config.port,
-      hostname: config.host,
-      serverOptions: serverOptions(limits),
-    },
-    (info) => {
-      logger.info(
-        { port: info.port, database: runtime.db.engine, worker: runtime.worker ? "in-process" : "off" },
-        `Herald listening on http://localhost:${info.port} (console: /console, API docs: /docs)`,
-      );
-    },
-  );
-  limitConnections(server as Server, limits);
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down: no new requests, finishing in-flight sends");
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await closeMetrics?.();
-    await runtime.close();
-    logger.info("stopped");
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
+type EnableCompileCache = (directory?: string) => { status: number; message?: string };
+const enableCompileCache = (module as { enableCompileCache?: EnableCompileCache }).enableCompileCache;
+if (enableCompileCache && !process.env.NODE_COMPILE_CACHE) {
+  enableCompileCache(fileURLToPath(new URL("../../../node_modules/.cache/herald-compile", import.meta.url)));
 }
 
-main().catch((error: unknown) => {
-  console.error("Herald failed to start:", error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+await import("./serve-main.ts");

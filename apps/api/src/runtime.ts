@@ -19,6 +19,7 @@ import type { Config } from "./config.ts";
 import type { AppContext, Clock } from "./context.ts";
 import { createKeyring } from "./crypto.ts";
 import { HeraldMetrics } from "./metrics/index.ts";
+import { pruneEndedSessions } from "./services/auth/session.ts";
 import { OverageReporter } from "./services/billing/meter.ts";
 import { createStripeClient } from "./services/billing/stripe.ts";
 import { ActivityVerifier } from "./services/bot/verify.ts";
@@ -75,6 +76,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<RuntimeCore>
   const clock = options.clock ?? systemClock;
   const ctx: AppContext = {
     sql: db.sql,
+    leaseSql: db.leaseSql,
     engine: db.engine,
     config,
     keys: createKeyring(config.secret, config.previousSecret),
@@ -84,7 +86,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<RuntimeCore>
     metrics: new HeraldMetrics(),
     ids: new IdSource(randomBytes),
     caches: new RuntimeCaches(clock),
-    stripe: createStripeClient(config),
+    stripe: await createStripeClient(config),
     bot: config.bot === undefined ? undefined : createBotClient(config.bot, clock),
     botVerifier: config.bot === undefined ? undefined : new ActivityVerifier(config.bot, clock),
     diskFull: new DiskFullReporter({ logger, engine: db.engine, dataDir: config.dataDir }),
@@ -102,12 +104,22 @@ export async function openRuntime(options: RuntimeOptions): Promise<RuntimeCore>
   };
 }
 
-/** The delivery worker with this runtime's periodic jobs (overage reports go to Stripe from wherever it runs). */
-export function createWorker(ctx: AppContext, options: WorkerOptions = {}): DeliveryWorker {
-  const jobs: PeriodicJob[] = [];
+/**
+ * The runtime's periodic jobs, run by the delivery worker wherever it runs: overage reports to
+ * Stripe, and deleting the sessions and reset links nobody can use any more.
+ */
+export function periodicJobs(ctx: AppContext): PeriodicJob[] {
+  const jobs: PeriodicJob[] = [
+    { name: "session-prune", everyMs: 60 * 60_000, run: () => pruneEndedSessions(ctx) },
+  ];
   if (ctx.config.stripe) {
     const reporter = new OverageReporter(ctx);
     jobs.push({ name: "overage-report", everyMs: 5 * 60_000, run: () => reporter.runOnce() });
   }
-  return new DeliveryWorker(ctx, { ...options, jobs: [...jobs, ...(options.jobs ?? [])] });
+  return jobs;
+}
+
+/** The delivery worker with this runtime's periodic jobs. */
+export function createWorker(ctx: AppContext, options: WorkerOptions = {}): DeliveryWorker {
+  return new DeliveryWorker(ctx, { ...options, jobs: [...periodicJobs(ctx), ...(options.jobs ?? [])] });
 }

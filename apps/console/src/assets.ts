@@ -3,11 +3,14 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
 import { Hono } from "hono";
 
 const require = createRequire(import.meta.url);
-const own = (name: string) => () => fileURLToPath(new URL(`../public/${name}`, import.meta.url));
+// Through the package's own package.json rather than this file's URL: the api's server bundle
+// (scripts/build.mjs) runs this code from apps/api/dist.
+const PUBLIC_DIR = join(dirname(require.resolve("@herald/console/package.json")), "public");
+const own = (name: string) => () => join(PUBLIC_DIR, name);
 const vendor = (specifier: string) => () => require.resolve(specifier);
 
 const SOURCES: Record<string, () => string> = {

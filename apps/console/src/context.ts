@@ -32,6 +32,13 @@ export interface ConsoleOptions {
   oneViewKey: Uint8Array;
   /** Where faults are reported (the api's pino logger fits). */
   logger?: { error(details: object, message: string): void } | undefined;
+  /** The runtime's clock (what "today" and "days left" are counted from); default: the system's. */
+  now?: (() => Date) | undefined;
+}
+
+/** The console's idea of now: the runtime's clock when it gave one. */
+export function nowOf(options: Pick<ConsoleOptions, "now">): Date {
+  return options.now?.() ?? new Date();
 }
 
 export type { Billing, Instance, PlanSummary as BillingPlan } from "@herald/contract";

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from "node:crypto";
+import { isSameOrigin, sameToken } from "@herald/core";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { CSRF_COOKIE } from "./session.ts";
@@ -27,14 +27,14 @@ export function csrfProtection({
 }: CsrfProtectionOptions): MiddlewareHandler {
   return async function csrfProtectionMiddleware(c, next) {
     if (c.req.method === "GET" || c.req.method === "HEAD") return next();
-    if (!fromOurOrigin(c, publicUrl)) {
+    if (!isSameOrigin(c.req, publicUrl)) {
       return refuse(c, "This form was sent from another site, so it was refused.");
     }
     if (exempt.includes(c.req.path)) return next();
     const body = await c.req.parseBody();
     const given = typeof body._csrf === "string" ? body._csrf : "";
     const expected = expectedOf(c) ?? "";
-    if (!expected || !safeEqual(given, expected)) {
+    if (!expected || !sameToken(given, expected)) {
       return refuse(
         c,
         "This form has expired or was not sent from the console. Reload the page and try again.",
@@ -42,30 +42,4 @@ export function csrfProtection({
     }
     return next();
   };
-}
-
-/**
- * Browsers say where a request comes from in Sec-Fetch-Site; those that do not (older ones, some
- * embedded views) still send Origin on a form post, which must then name this host.
- */
-function fromOurOrigin(c: Context, publicUrl: string | undefined): boolean {
-  const site = c.req.header("sec-fetch-site");
-  if (site !== undefined) return site === "same-origin" || site === "none";
-  const origin = c.req.header("origin");
-  if (origin === undefined) return true;
-  let host: string;
-  try {
-    host = new URL(origin).host;
-  } catch {
-    return false;
-  }
-  const ours = [new URL(c.req.url).host, c.req.header("host")];
-  if (publicUrl) ours.push(new URL(publicUrl).host);
-  return ours.includes(host);
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }

@@ -1,5 +1,6 @@
 // The operator API: plans and tenants.
 import { z } from "@hono/zod-openapi";
+import { itemsOf } from "./common.ts";
 
 const limit = z.number().int().min(0).nullable();
 const stripePrice = z.string().min(1).max(255).nullable();
@@ -18,6 +19,8 @@ export const Plan = z
   })
   .openapi("Plan");
 export type Plan = z.infer<typeof Plan>;
+export const PlanList = itemsOf(Plan);
+export type PlanList = z.infer<typeof PlanList>;
 
 /** The settings a put may give; each one optional (kept when absent), most of them nullable (cleared). */
 export const PlanChanges = z
@@ -53,11 +56,15 @@ export const Tenant = z
   })
   .openapi("Tenant");
 export type Tenant = z.infer<typeof Tenant>;
+export const TenantList = itemsOf(Tenant);
+export type TenantList = z.infer<typeof TenantList>;
 
 export const TenantsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   after: z.string().max(64).optional(),
 });
+/** What a caller may pass: every parameter optional (the server applies the defaults). */
+export type TenantsQuery = Partial<z.output<typeof TenantsQuery>>;
 export const TenantParams = z.object({ tenantId: z.string().max(64) });
 export const SetPlanRequest = z.object({ plan: z.string().min(1).max(63) });
 export type SetPlanRequest = z.input<typeof SetPlanRequest>;

@@ -1,6 +1,6 @@
 // Entra app registrations: what Herald uses to call flows restricted to a tenant's users.
 import { z } from "@hono/zod-openapi";
-import { Id } from "./common.ts";
+import { Id, itemsOf } from "./common.ts";
 
 const Guid = z
   .string()
@@ -44,3 +44,5 @@ export const EntraApp = z
   })
   .openapi("EntraApp");
 export type EntraApp = z.infer<typeof EntraApp>;
+export const EntraAppList = itemsOf(EntraApp);
+export type EntraAppList = z.infer<typeof EntraAppList>;

@@ -1,6 +1,6 @@
 // Instances and their binding keys (LicenseKey + LicenseSecret).
 import { z } from "@hono/zod-openapi";
-import { Id } from "./common.ts";
+import { Id, itemsOf } from "./common.ts";
 
 export const InstanceParams = z.object({ instanceId: Id });
 export const BindingKeyParams = InstanceParams.extend({ bindingKeyId: Id });
@@ -12,6 +12,8 @@ export const Instance = z
   .object({ id: z.string(), name: z.string(), createdAt: z.string() })
   .openapi("Instance");
 export type Instance = z.infer<typeof Instance>;
+export const InstanceList = itemsOf(Instance);
+export type InstanceList = z.infer<typeof InstanceList>;
 
 export const BindingKey = z
   .object({
@@ -25,6 +27,8 @@ export const BindingKey = z
   })
   .openapi("BindingKey");
 export type BindingKey = z.infer<typeof BindingKey>;
+export const BindingKeyList = itemsOf(BindingKey);
+export type BindingKeyList = z.infer<typeof BindingKeyList>;
 
 export const CreatedBindingKey = BindingKey.extend({ licenseSecret: z.string() }).openapi(
   "CreatedBindingKey",

@@ -1,7 +1,7 @@
 // Webhooks (channels): registration, edits, the connection test and the error log.
 import { z } from "@hono/zod-openapi";
 import { SendMessageResponse } from "./activity.ts";
-import { Id } from "./common.ts";
+import { Id, itemsOf } from "./common.ts";
 
 export const WebhookParams = z.object({ webhookId: Id });
 
@@ -94,8 +94,24 @@ export const Webhook = z
   })
   .openapi("Webhook");
 export type Webhook = z.infer<typeof Webhook>;
+export const WebhookList = itemsOf(Webhook);
+export type WebhookList = z.infer<typeof WebhookList>;
 
-export const TestWebhookRequest = z.object({ textMessage: z.string().max(2000).optional() });
+/**
+ * The connection test posts Herald's own fixed text, so its body has no fields: a caller's
+ * textMessage is refused rather than silently replaced, so nobody believes their text was sent.
+ */
+export const TestWebhookRequest = z
+  .strictObject(
+    {},
+    {
+      error: (issue) =>
+        issue.code === "unrecognized_keys"
+          ? `unknown field ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}: the connection test posts Herald's own fixed text and takes no fields; send {} or no body`
+          : undefined,
+    },
+  )
+  .openapi("TestWebhookRequest", { description: "No fields: the test text is Herald's own." });
 export type TestWebhookRequest = z.input<typeof TestWebhookRequest>;
 
 export const TestWebhookResponse = SendMessageResponse.extend({

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { deliveryContext } from "../test/delivery-context.ts";
 import {
   BOT_TENANT_POLICY,
   BOT_THREAD_POLICY,
@@ -13,7 +14,6 @@ import {
   parseLinkCommand,
   serviceUrlProblem,
 } from "./bot.ts";
-import { DEFAULT_RETRY } from "./delivery-policy.ts";
 import { admits, findViolations, nextSendAt } from "./rate.ts";
 
 const NOW = Date.UTC(2026, 11, 1, 12, 0, 0);
@@ -26,13 +26,7 @@ const response = (status: number, body: unknown = "", retryAfter?: string): BotA
 const teamsError = (status: number, code: string, message = "details") =>
   response(status, { error: { code, message } });
 const ctx = (operation: "post" | "reply" | "update" | "delete" = "post") => ({
-  attempts: 1,
-  queuedAtMs: NOW,
-  nowMs: NOW,
-  consecutiveBadRequests: 0,
-  random: () => 0.5,
-  retry: DEFAULT_RETRY,
-  throttlePauseMs: 60_000,
+  ...deliveryContext(NOW),
   operation,
 });
 
@@ -94,34 +88,24 @@ describe("classifyBotAnswer", () => {
     expect(classifyBotAnswer(response(200, ""), NOW)).toMatchObject({ kind: "delivered", activityId: null });
   });
 
-  it("tells terminal errors apart by their code, whatever the status", () => {
-    expect(classifyBotAnswer(teamsError(403, "BotNotInConversationRoster"), NOW)).toMatchObject({
+  it.each([
+    [403, "BotNotInConversationRoster", "disable_team"],
+    [403, "BotDisabledByAdmin", "disable_team"],
+    [403, "InvalidBotApiHost", "disable_team"],
+    [404, "ConversationNotFound", "disable_channel"],
+    [403, "ConversationBlockedByUser", "disable_channel"],
+    [404, "ActivityNotFoundInConversation", "fail_message"],
+    [403, "MessageWritesBlocked", "fail_message"],
+    [413, "MessageSizeTooBig", "fail_message"],
+  ] as const)("takes %i %s for a terminal error whose effect is %s", (status, code, effect) => {
+    expect(classifyBotAnswer(teamsError(status, code), NOW)).toMatchObject({
       kind: "terminal",
-      effect: "disable_team",
-      code: "BotNotInConversationRoster",
+      effect,
+      code,
     });
-    expect(classifyBotAnswer(teamsError(403, "BotDisabledByAdmin"), NOW)).toMatchObject({
-      effect: "disable_team",
-    });
-    expect(classifyBotAnswer(teamsError(404, "ConversationNotFound"), NOW)).toMatchObject({
-      effect: "disable_channel",
-    });
-    expect(classifyBotAnswer(teamsError(403, "ConversationBlockedByUser"), NOW)).toMatchObject({
-      effect: "disable_channel",
-    });
-    expect(classifyBotAnswer(teamsError(404, "ActivityNotFoundInConversation"), NOW)).toMatchObject({
-      effect: "fail_message",
-    });
-    expect(classifyBotAnswer(teamsError(403, "MessageWritesBlocked"), NOW)).toMatchObject({
-      effect: "fail_message",
-    });
-    expect(classifyBotAnswer(teamsError(413, "MessageSizeTooBig"), NOW)).toMatchObject({
-      effect: "fail_message",
-    });
-    expect(classifyBotAnswer(teamsError(403, "InvalidBotApiHost"), NOW)).toMatchObject({
-      effect: "disable_team",
-    });
-    // An unknown 403 is not taken for a roster error.
+  });
+
+  it("does not take an unknown 403 for a roster error", () => {
     expect(classifyBotAnswer(teamsError(403, "SomethingNew"), NOW)).toMatchObject({ kind: "bad_request" });
   });
 

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type * as AC from "adaptivecards";
 import fc from "fast-check";
@@ -28,66 +29,10 @@ function adaptiveCardProblems(card: Record<string, unknown>): string[] {
   return problems;
 }
 
-// Microsoft's example connector message (seed 004).
-const SEED_MESSAGE_CARD = {
-  "@type": "MessageCard",
-  "@context": "http://schema.org/extensions",
-  themeColor: "0076D7",
-  summary: "Larry Bryant created a new task",
-  sections: [
-    {
-      activityTitle:
-        "![TestImage](https://47a92947.ngrok.io/Content/Images/default.png)Larry Bryant created a new task",
-      activitySubtitle: "On Project Tango",
-      activityImage: "https://teamsnodesample.azurewebsites.net/static/img/image5.png",
-      facts: [
-        { name: "Assigned to", value: "Unassigned" },
-        { name: "Due date", value: "Mon May 01 2017 17:07:18 GMT-0700 (Pacific Daylight Time)" },
-        { name: "Status", value: "Not started" },
-      ],
-      markdown: true,
-    },
-  ],
-  potentialAction: [
-    {
-      "@type": "ActionCard",
-      name: "Add a comment",
-      inputs: [
-        {
-          "@type": "TextInput",
-          id: "comment",
-          isMultiline: false,
-          title: "Add a comment here for this task",
-        },
-      ],
-      actions: [{ "@type": "HttpPOST", name: "Add comment", target: "http://..." }],
-    },
-    {
-      "@type": "ActionCard",
-      name: "Set due date",
-      inputs: [{ "@type": "DateInput", id: "dueDate", title: "Enter a due date for this task" }],
-      actions: [{ "@type": "HttpPOST", name: "Save", target: "http://..." }],
-    },
-    {
-      "@type": "ActionCard",
-      name: "Change status",
-      inputs: [
-        {
-          "@type": "MultichoiceInput",
-          id: "list",
-          title: "Select a status",
-          isMultiSelect: "false",
-          choices: [
-            { display: "In Progress", value: "1" },
-            { display: "Active", value: "2" },
-            { display: "Closed", value: "3" },
-          ],
-        },
-      ],
-      actions: [{ "@type": "HttpPOST", name: "Save", target: "http://..." }],
-    },
-  ],
-};
+// Microsoft's example connector message (seed 004), the same file the integration test sends.
+const SEED_MESSAGE_CARD = JSON.parse(
+  readFileSync(new URL("../../../test/fixtures/message-card-sample.json", import.meta.url), "utf8"),
+) as Record<string, unknown>;
 
 const FULL_MESSAGE_CARD = {
   "@type": "MessageCard",

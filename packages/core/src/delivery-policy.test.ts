@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { deliveryContext } from "../test/delivery-context.ts";
 import type { Classification } from "./classify.ts";
 import {
   backoffDelayMs,
@@ -12,18 +13,7 @@ import {
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 
-function context(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
-  return {
-    attempts: 1,
-    queuedAtMs: NOW,
-    nowMs: NOW,
-    consecutiveBadRequests: 0,
-    random: () => 0.5,
-    retry: DEFAULT_RETRY,
-    throttlePauseMs: 60_000,
-    ...overrides,
-  };
-}
+const context = (overrides: Partial<DeliveryContext> = {}) => deliveryContext(NOW, overrides);
 
 describe("DEFAULT_RETRY", () => {
   it("is the documented backoff: 1 s doubling to 5 min, for 24 h (HERALD_RETRY_MAX_AGE_MS)", () => {

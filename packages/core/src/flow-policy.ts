@@ -138,6 +138,10 @@ export interface WebhookWarning {
 /** Microsoft turns a flow off after 90 days without a successful run on Microsoft 365 plans; warn 10 days ahead. */
 export const FLOW_INACTIVITY_WARNING_MS = 80 * 86_400_000;
 
+/** Added to the reason a connector Teams calls gone is disabled with: why connectors go now, and the way out. */
+export const CONNECTOR_RETIRED_HINT =
+  "Microsoft retired Office 365 connectors in 2026; create a Workflows webhook in the channel and use Move to Workflows (the webhook ID stays the same).";
+
 export const CONNECTOR_RETIRED_MESSAGE =
   "Microsoft retired Office 365 connectors in 2026: this Incoming Webhook URL no longer posts to Teams. " +
   'In the Teams channel, create a Workflows webhook ("Post to a channel when a webhook request is received"), ' +

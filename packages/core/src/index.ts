@@ -15,6 +15,7 @@ export * from "./period.ts";
 export * from "./plans.ts";
 export * from "./rate.ts";
 export * from "./retry-after.ts";
+export * from "./same-origin.ts";
 export * from "./sources.ts";
 export * from "./text.ts";
 export * from "./url.ts";

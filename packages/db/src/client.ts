@@ -23,6 +23,16 @@ export interface DatabaseOptions {
 
 export interface Database {
   readonly sql: Sql;
+  /**
+   * The pool for the worker's lease bookkeeping (claims, send reservations and their settlements,
+   * releases): its commits do not wait for the WAL to reach the disk (synchronous_commit=off), which
+   * on this class of disk is 3–5 ms per commit on a synchronous send's path. A database crash may
+   * lose its last fraction of a second: a lease that lapses early, one attempt or send slot not
+   * counted. Accepting a message and recording an outcome stay on `sql` and wait for the disk; a
+   * later durable commit also makes every earlier one durable (the WAL is one sequence). The
+   * embedded database has one connection, so it is `sql` itself.
+   */
+  readonly leaseSql: Sql;
   readonly engine: "postgres" | "embedded";
   /** The URL other processes (or tests) can connect to; for the embedded database, its loopback socket. */
   readonly url: string;
@@ -37,17 +47,37 @@ const commonOptions = {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
+    const applicationName = options.applicationName ?? "herald";
+    const max = options.maxConnections ?? 10;
     const sql = postgres(options.databaseUrl, {
       ...commonOptions,
-      max: options.maxConnections ?? 10,
-      connection: { ...commonOptions.connection, application_name: options.applicationName ?? "herald" },
+      max,
+      connection: { ...commonOptions.connection, application_name: applicationName },
     });
-    return { sql, engine: "postgres", url: options.databaseUrl, close: () => sql.end({ timeout: 5 }) };
+    const leaseSql = postgres(options.databaseUrl, {
+      ...commonOptions,
+      max: Math.min(max, 4),
+      connection: {
+        ...commonOptions.connection,
+        application_name: `${applicationName}-leases`,
+        synchronous_commit: "off",
+      },
+    });
+    return {
+      sql,
+      leaseSql,
+      engine: "postgres",
+      url: options.databaseUrl,
+      close: async () => {
+        await Promise.all([sql.end({ timeout: 5 }), leaseSql.end({ timeout: 5 })]);
+      },
+    };
   }
   const embedded = await startEmbeddedServer(options.dataDir ?? "./.herald-data");
   const sql = connectEmbedded(embedded.url);
   return {
     sql,
+    leaseSql: sql,
     engine: "embedded",
     url: embedded.url,
     async close() {

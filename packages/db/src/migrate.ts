@@ -2,11 +2,16 @@
 // starting together serialise on an advisory lock, so each file runs exactly once.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Sql } from "./client.ts";
 
-export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../../db/migrations");
+// db/migrations at the repository's root, found from this package's package.json rather than from
+// this file's URL: the api's server bundle (scripts/build.mjs) runs this code from apps/api/dist.
+export const MIGRATIONS_DIR = join(
+  dirname(createRequire(import.meta.url).resolve("@herald/db/package.json")),
+  "../../db/migrations",
+);
 const LOCK_ID = 7_220_431_001;
 
 export interface Migration {

@@ -12,6 +12,7 @@ import {
   tokenRequestBody,
 } from "@herald/core";
 import type { Clock } from "./context.ts";
+import { readCapped } from "./read-capped.ts";
 
 export interface BotConfig {
   readonly appId: string;
@@ -94,6 +95,9 @@ export function createBotClient(config: BotConfig, clock: Clock): BotClient {
     const problem = serviceUrlProblem(url, config.serviceHosts);
     if (problem !== null)
       return { type: "refused", reason: `Herald does not post to this serviceUrl: ${problem}.` };
+    // One deadline for the token and the request: a slot in Teams' windows is held until then.
+    // Real time, not the injected clock: it bounds a network request.
+    const deadline = performance.now() + timeoutMs;
     let bearer: string;
     try {
       bearer = await token(timeoutMs);
@@ -110,10 +114,10 @@ export function createBotClient(config: BotConfig, clock: Clock): BotClient {
           "user-agent": "Herald/0.1 (+teams-bot)",
         },
         ...(body === null ? {} : { body }),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.timeout(Math.max(1, Math.ceil(deadline - performance.now()))),
         redirect: "manual",
       });
-      const text = await readCapped(res);
+      const text = res.body === null ? "" : await readCapped(res.body, MAX_ANSWER_BYTES);
       // A refused token (rotated secret, clock skew) is fetched anew for the retry.
       if (res.status === 401) cached = null;
       return { type: "response", status: res.status, body: text, retryAfter: res.headers.get("retry-after") };
@@ -150,9 +154,4 @@ export function createBotClient(config: BotConfig, clock: Clock): BotClient {
       );
     },
   };
-}
-
-async function readCapped(res: Response): Promise<string> {
-  const text = await res.text();
-  return text.length > MAX_ANSWER_BYTES ? text.slice(0, MAX_ANSWER_BYTES) : text;
 }

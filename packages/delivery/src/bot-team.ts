@@ -2,11 +2,11 @@
 // roster error), every bot webhook of the team goes down with the reason, in every tenant, and
 // what was queued for them fails with it, so no caller waits on a message that cannot be sent.
 import {
-  addUsage,
+  addFailedUsage,
   disableTeamWebhooks,
-  type ErrorLogEntry,
   failQueuedMessages,
   insertErrorLog,
+  stateEntry,
 } from "@herald/db";
 import { type DeliveryContext, utcDay } from "./context.ts";
 
@@ -25,28 +25,18 @@ export async function disableBotTeam(
       webhookIds: disabled.map((w) => w.id),
       statusMessage: `Not delivered: the bot channel was disabled. ${params.reason}`,
     });
-    const log: ErrorLogEntry[] = disabled.map((w) => ({
-      tenantId: w.tenantId,
-      instanceId: w.instanceId,
-      webhookId: w.id,
-      messageId: null,
-      httpStatus: params.httpStatus ?? null,
-      kind: "Channel disabled",
-      classification: "state",
-      teamsText: null,
-      action: `Bot channel disabled: ${params.reason} ${failed.filter((f) => f.webhookId === w.id).length} queued message(s) failed.`,
-    }));
-    await insertErrorLog(tx, log);
-    await addUsage(
-      tx,
-      failed.map((f) => ({
-        tenantId: f.tenantId,
-        instanceId: f.instanceId,
-        day,
-        counter: "messagesFailed" as const,
-        amount: 1,
-      })),
+    const log = disabled.map((w) =>
+      stateEntry({
+        tenantId: w.tenantId,
+        instanceId: w.instanceId,
+        webhookId: w.id,
+        httpStatus: params.httpStatus ?? null,
+        kind: "Channel disabled",
+        action: `Bot channel disabled: ${params.reason} ${failed.filter((f) => f.webhookId === w.id).length} queued message(s) failed.`,
+      }),
     );
+    await insertErrorLog(tx, log);
+    await addFailedUsage(tx, failed, day);
     return { disabled, failed };
   });
   ctx.signals.webhooksDisabled(result.disabled);

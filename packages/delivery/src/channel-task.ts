@@ -10,14 +10,7 @@ import {
   type RatePolicy,
   withGuard,
 } from "@herald/core";
-import {
-  type Batcher,
-  type ClaimedChannel,
-  type DueMessage,
-  loadSends,
-  type OutcomeWithUsage,
-  type SendReservation,
-} from "@herald/db";
+import type { Batcher, ClaimedChannel, DueMessage, OutcomeWithUsage, SendReservation } from "@herald/db";
 import type { DeliveryContext } from "./context.ts";
 import type { EntraTokens } from "./entra-tokens.ts";
 import { type EndpointKind, endpointKind } from "./kinds/index.ts";
@@ -30,6 +23,7 @@ export interface ChannelStatements {
   readonly settlements: Batcher<string, number>;
   readonly outcomes: Batcher<OutcomeWithUsage, undefined>;
   readonly dueLists: Batcher<string, DueMessage[]>;
+  readonly recentSends: Batcher<{ channelId: string; windowMs: number }, number[]>;
   readonly releases: Batcher<{ channelId: string; notBefore: Date | null; delivered?: boolean }, undefined>;
 }
 
@@ -89,7 +83,7 @@ export async function serveChannel(env: ChannelTaskEnv, channel: ClaimedChannel)
     // The channel's recent sends and its first due messages in one round trip, not two: a
     // synchronous sendMessage waits for both before its post.
     const [sends, firstBatch] = await Promise.all([
-      windowMs > 0 ? loadSends(ctx.sql, { channelId: channel.id, windowMs }) : Promise.resolve([]),
+      windowMs > 0 ? statements.recentSends.submit({ channelId: channel.id, windowMs }) : Promise.resolve([]),
       notBefore === null || notBefore <= now() ? statements.dueLists.submit(channel.id) : undefined,
     ]);
     let prefetched = firstBatch;

@@ -22,6 +22,8 @@ export interface DeliveryConfig {
   /** Where Entra tokens are requested for flows restricted to a tenant's users. */
   readonly entraAuthority: string;
   readonly legacyPolicy: RatePolicy;
+  /** Per bot per thread: Microsoft's limits, or scaled down in tests. */
+  readonly botPolicy: RatePolicy;
   readonly rateGuardMs: number;
   readonly retryMaxAgeMs: number;
   readonly retentionDays: number;
@@ -44,6 +46,8 @@ export interface DeliveryMetrics {
 
 export interface DeliveryContext {
   readonly sql: Sql;
+  /** Claims, reservations, settlements and releases: commits that need not wait for the disk (Database.leaseSql). */
+  readonly leaseSql: Sql;
   readonly engine: "postgres" | "embedded";
   readonly config: DeliveryConfig;
   readonly keys: UrlKeyring;
@@ -54,6 +58,13 @@ export interface DeliveryContext {
   readonly diskFull: DiskFullReporter;
   /** Herald's Teams bot client; undefined when no bot is configured. */
   readonly bot?: BotClient | undefined;
+}
+
+/** A finished message's stored state, as a waiting sendMessage presents it. */
+export interface FinalState {
+  readonly status: "delivered" | "failed";
+  readonly statusMessage: string;
+  readonly lastHttpStatus: number | null;
 }
 
 export interface DisabledWebhook {
@@ -81,8 +92,12 @@ export class DeliverySignals extends EventEmitter {
   workQueued(): void {
     this.emit("work");
   }
-  messageFinished(messageId: string): void {
-    this.emit(`finished:${messageId}`);
+  /**
+   * A message left the queue (its outcome is committed). `final`, when given, is what was stored,
+   * so a waiting sendMessage answers without reading the row back.
+   */
+  messageFinished(messageId: string, final?: FinalState): void {
+    this.emit(`finished:${messageId}`, final);
   }
   webhooksDisabled(webhooks: readonly DisabledWebhook[]): void {
     if (webhooks.length > 0) this.emit("webhooks-disabled", webhooks);

@@ -10,6 +10,7 @@ import { readTokenAnswer, tokenEndpoint, tokenRequestBody } from "@herald/core";
 import { getEntraAppSecret } from "@herald/db";
 import { Agent, request } from "undici";
 import type { DeliveryContext } from "./context.ts";
+import { readCapped } from "./read-capped.ts";
 
 export type TokenResult =
   | { ok: true; token: string }
@@ -96,7 +97,7 @@ export class EntraTokens {
         body,
       });
       status = res.statusCode;
-      text = await readCapped(res.body);
+      text = await readCapped(res.body, MAX_ANSWER_BYTES);
     } catch (error) {
       // undici's messages name the host at most; the secret is only in the body, never echoed.
       const message = error instanceof Error ? error.message : String(error);
@@ -122,15 +123,4 @@ export class EntraTokens {
       description: `Microsoft Entra answered HTTP ${status}: ${answer.description}`,
     };
   }
-}
-
-async function readCapped(body: AsyncIterable<Buffer | string>): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-    if (size < MAX_ANSWER_BYTES) chunks.push(buf.subarray(0, MAX_ANSWER_BYTES - size));
-    size += buf.length;
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }

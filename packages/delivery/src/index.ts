@@ -7,6 +7,7 @@ export {
   type DeliveryMetrics,
   DeliverySignals,
   type DisabledWebhook,
+  type FinalState,
   systemClock,
   type UrlKeyring,
   utcDay,
@@ -23,5 +24,6 @@ export {
   type SendTools,
 } from "./kinds/index.ts";
 export { createPoster, guardedLookup, type Poster, type RefusedPost } from "./poster.ts";
+export { type TenantWindowEnv, takeTenantSlot } from "./tenant-window.ts";
 export { WakeUp } from "./wake-up.ts";
 export { DeliveryWorker, type WorkerOptions } from "./worker.ts";

@@ -3,6 +3,7 @@
 // log and usage counters), or into a plain outcome the worker batches with other channels'.
 import { CONNECTION_TEST_SOURCE, type DeliveryDecision } from "@herald/core";
 import {
+  addFailedUsage,
   addUsage,
   type Batcher,
   type DueMessage,
@@ -13,6 +14,7 @@ import {
   type OutcomeWithUsage,
   recordMessageOutcome,
   setChannelHealth,
+  stateEntry,
   type UsageIncrement,
 } from "@herald/db";
 import { type DeliveryContext, utcDay } from "./context.ts";
@@ -21,22 +23,22 @@ export interface AppliedDecision {
   finishedMessageIds: string[];
 }
 
-export async function applyDecision(
-  ctx: DeliveryContext,
-  params: {
-    channelId: string;
-    message: DueMessage;
-    decision: DeliveryDecision;
-    httpStatus: number | null;
-    teamsText: string | null;
-    classification: string;
-    previousBadRequests: number;
-    /** Count the attempt with the outcome (a channel without windows; see reserveSends). */
-    attempted?: boolean;
-    /** How a delivered message was confirmed (posted by a connector, accepted by a flow). */
-    confirmation?: "posted" | "accepted" | undefined;
-  },
-): Promise<AppliedDecision> {
+/** One send's decision and what Teams answered, as applyDecision and recordSend record it. */
+export interface DecidedSend {
+  channelId: string;
+  message: DueMessage;
+  decision: DeliveryDecision;
+  httpStatus: number | null;
+  teamsText: string | null;
+  classification: string;
+  previousBadRequests: number;
+  /** Count the attempt with the outcome (a channel without windows; see reserveSends). */
+  attempted?: boolean;
+  /** How a delivered message was confirmed (posted by a connector, accepted by a flow). */
+  confirmation?: "posted" | "accepted" | undefined;
+}
+
+export async function applyDecision(ctx: DeliveryContext, params: DecidedSend): Promise<AppliedDecision> {
   const { channelId, message, decision } = params;
   const day = utcDay(ctx.clock.now());
   const usage: UsageIncrement[] = [];
@@ -157,17 +159,16 @@ export async function applyDecision(
             cause.action = `${cause.action}; ${failedHere} queued message${failedHere === 1 ? "" : "s"} failed with it`;
           continue;
         }
-        log.push({
-          tenantId: w.tenantId,
-          instanceId: w.instanceId,
-          webhookId: w.id,
-          messageId: null,
-          httpStatus: params.httpStatus,
-          kind: "Channel disabled",
-          classification: "state",
-          teamsText: null,
-          action: `Channel alerts disabled: ${c.reason} ${failedHere === 0 ? "No queued message failed" : `${failedHere} queued message${failedHere === 1 ? "" : "s"} failed`}.`,
-        });
+        log.push(
+          stateEntry({
+            tenantId: w.tenantId,
+            instanceId: w.instanceId,
+            webhookId: w.id,
+            httpStatus: params.httpStatus,
+            kind: "Channel disabled",
+            action: `Channel alerts disabled: ${c.reason} ${failedHere === 0 ? "No queued message failed" : `${failedHere} queued message${failedHere === 1 ? "" : "s"} failed`}.`,
+          }),
+        );
       }
     }
     await insertErrorLog(tx, log);
@@ -257,15 +258,7 @@ export async function failUnsendable(ctx: DeliveryContext, message: DueMessage):
       statusMessage: reason,
       lastHttpStatus: null,
     });
-    await addUsage(tx, [
-      {
-        tenantId: message.tenantId,
-        instanceId: message.instanceId,
-        day: utcDay(ctx.clock.now()),
-        counter: "messagesFailed",
-        amount: 1,
-      },
-    ]);
+    await addFailedUsage(tx, [message], utcDay(ctx.clock.now()));
   });
   ctx.metrics.countMessages("failed");
   ctx.signals.messageFinished(message.id);
@@ -296,14 +289,7 @@ export interface SendOutcome {
  */
 export async function recordSend(
   env: { ctx: DeliveryContext; statements: { outcomes: Batcher<OutcomeWithUsage, undefined> } },
-  params: {
-    channelId: string;
-    message: DueMessage;
-    decision: DeliveryDecision;
-    httpStatus: number | null;
-    teamsText: string | null;
-    classification: string;
-    previousBadRequests: number;
+  params: DecidedSend & {
     attempted: boolean;
     confirmation: "posted" | "accepted" | undefined;
     /** For the log line of a send that made an error-log entry. */
@@ -323,7 +309,13 @@ export async function recordSend(
   if (plain) {
     await env.statements.outcomes.submit(plain);
     countOutcome(ctx, message, decision, plain.counter ? [plain.counter] : []);
-    if (plain.status !== "queued") ctx.signals.messageFinished(message.id);
+    if (plain.status !== "queued") {
+      ctx.signals.messageFinished(message.id, {
+        status: plain.status,
+        statusMessage: plain.statusMessage,
+        lastHttpStatus: plain.lastHttpStatus,
+      });
+    }
   } else {
     const applied = await applyDecision(ctx, params);
     for (const id of applied.finishedMessageIds) ctx.signals.messageFinished(id);

@@ -9,6 +9,7 @@ import {
   type TeamsAnswer,
 } from "@herald/core";
 import { Agent, request } from "undici";
+import { readCapped } from "./read-capped.ts";
 
 const MAX_ANSWER_BYTES = 16 * 1024;
 
@@ -93,7 +94,7 @@ export function createPoster(options: {
           },
           body,
         });
-        const text = await readCapped(res.body);
+        const text = await readCapped(res.body, MAX_ANSWER_BYTES);
         const retryAfter = res.headers["retry-after"];
         return {
           type: "response",
@@ -113,17 +114,6 @@ export function createPoster(options: {
     },
     close: () => agent.close(),
   };
-}
-
-async function readCapped(body: AsyncIterable<Buffer | string>): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-    if (size < MAX_ANSWER_BYTES) chunks.push(buf.subarray(0, MAX_ANSWER_BYTES - size));
-    size += buf.length;
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 /**

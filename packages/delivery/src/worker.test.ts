@@ -1,9 +1,11 @@
 // The delivery worker against a fake poster (scripted Teams answers, no network) and the embedded
 // database: FIFO order, outcomes recorded, a 410 disabling the channel with the rest of its queue
 // failed, a 429's pause kept, and a stopped worker leaving nothing leased. The integration suite
-// (test/integration) runs the same worker against the Teams emulator over real HTTP.
+// (test/integration) runs the same worker against the Teams emulator over real HTTP. The worker's
+// clock is set weeks back (it runs at real speed from there): what it records by day follows that
+// clock, not the machine's, while leases and windows keep the database's time.
 import { randomBytes } from "node:crypto";
-import { LEGACY_CONNECTOR_POLICY, type TeamsAnswer } from "@herald/core";
+import { BOT_THREAD_POLICY, LEGACY_CONNECTOR_POLICY, type TeamsAnswer } from "@herald/core";
 import {
   connectEmbedded,
   DiskFullReporter,
@@ -14,7 +16,7 @@ import {
 } from "@herald/db";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DeliveryContext, DeliverySignals, systemClock } from "./context.ts";
+import { type Clock, type DeliveryContext, DeliverySignals } from "./context.ts";
 import type { Poster } from "./poster.ts";
 import { DeliveryWorker } from "./worker.ts";
 
@@ -48,10 +50,16 @@ function fakePoster(script: TeamsAnswer[]) {
 
 const ok: TeamsAnswer = { type: "response", status: 200, body: "1" };
 
+/** The worker's clock: 2026-10-20 12:00 UTC when the file starts, running at real speed. */
+const CLOCK_START = Date.parse("2026-10-20T12:00:00Z");
+const shift = Date.now() - CLOCK_START;
+const clock: Clock = { now: () => new Date(Date.now() - shift) };
+
 function contextFor(): DeliveryContext {
   const logger = pino({ level: process.env.WORKER_TEST_LOG ?? "silent" });
   return {
     sql,
+    leaseSql: sql,
     engine: "embedded",
     config: {
       workerConcurrency: 4,
@@ -60,6 +68,7 @@ function contextFor(): DeliveryContext {
       webhookHosts: ["127.0.0.1"],
       workflowsPolicy: [],
       legacyPolicy: LEGACY_CONNECTOR_POLICY,
+      botPolicy: BOT_THREAD_POLICY,
       entraAuthority: "http://127.0.0.1:9",
       rateGuardMs: 0,
       retryMaxAgeMs: 86_400_000,
@@ -70,7 +79,7 @@ function contextFor(): DeliveryContext {
       decryptUrl: (ciphertext) => Buffer.from(ciphertext).toString("utf8"),
       decryptSecret: (ciphertext) => Buffer.from(ciphertext).toString("utf8"),
     },
-    clock: systemClock,
+    clock,
     signals: new DeliverySignals(),
     logger,
     metrics: { countMessages() {}, observeDelivery() {}, countRateLimitWait() {} },
@@ -130,6 +139,10 @@ describe("DeliveryWorker with a fake poster", () => {
     expect(await statuses(ids)).toEqual(["delivered", "delivered", "delivered"]);
     expect(posts.map((p) => JSON.parse(p.body).text)).toEqual(["one", "two", "three"]);
     expect(finished).toEqual(ids);
+    // Counted on the worker's day, not the machine's.
+    const days = await sql<{ day: string; sent: number }[]>`
+      SELECT day::text AS day, messages_sent AS sent FROM usage_daily WHERE tenant_id = 'ten_w'`;
+    expect(days).toEqual([{ day: "2026-10-20", sent: 3 }]);
   });
 
   it("disables the channel on a 410 and fails the rest of its queue, posting nothing more", async () => {

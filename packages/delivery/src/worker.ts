@@ -11,6 +11,7 @@ import {
   databaseFault,
   dueMessagesOf,
   nextWakeAt,
+  recentSendsOf,
   recordOutcomes,
   releaseChannels,
   reserveSends,
@@ -35,6 +36,11 @@ export interface WorkerOptions {
   poster?: Poster;
   /** The host's periodic jobs (overage reports), run on the housekeeping schedule. */
   jobs?: readonly PeriodicJob[];
+  /**
+   * Awaited between a claim and the sleep after it, where the loop is busy and a wake-up must be
+   * kept rather than lost; the wake-up test holds the loop here while it enqueues.
+   */
+  beforeSleep?: () => Promise<void>;
 }
 
 /** How long the worker claims nothing after the database said its disk is full. */
@@ -59,6 +65,7 @@ export class DeliveryWorker {
   private readonly onWork = () => this.wake();
   private slotTimer: NodeJS.Timeout | undefined;
   private diskFullUntil = 0;
+  private readonly beforeSleep: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly ctx: DeliveryContext,
@@ -67,6 +74,7 @@ export class DeliveryWorker {
     this.concurrency = options.concurrency ?? ctx.config.workerConcurrency;
     this.leaseMs = options.leaseMs ?? ctx.config.workerLeaseMs;
     this.pollMs = options.pollMs ?? 1_000;
+    this.beforeSleep = options.beforeSleep;
     this.poster =
       options.poster ??
       createPoster({
@@ -77,12 +85,13 @@ export class DeliveryWorker {
     this.housekeeping = new Housekeeping(ctx, options.jobs);
     const statements: ChannelStatements = {
       reservations: new Batcher((items) =>
-        reserveSends(ctx.sql, { owner: this.owner, leaseMs: this.leaseMs, items }),
+        reserveSends(ctx.leaseSql, { owner: this.owner, leaseMs: this.leaseMs, items }),
       ),
-      settlements: new Batcher((slotIds) => settleSendSlots(ctx.sql, { slotIds })),
+      settlements: new Batcher((slotIds) => settleSendSlots(ctx.leaseSql, { slotIds })),
       dueLists: new Batcher((channelIds) => dueMessagesOf(ctx.sql, { channelIds, limit: 20 })),
+      recentSends: new Batcher((items) => recentSendsOf(ctx.sql, items)),
       releases: new Batcher(async (items) => {
-        await releaseChannels(ctx.sql, { owner: this.owner, items });
+        await releaseChannels(ctx.leaseSql, { owner: this.owner, items });
         return items.map(() => undefined);
       }),
       outcomes: new Batcher(async (outcomes) => {
@@ -179,7 +188,7 @@ export class DeliveryWorker {
         const free = this.concurrency - this.active.size;
         let claimed: ClaimedChannel[] = [];
         if (free > 0) {
-          claimed = await claimChannels(this.ctx.sql, {
+          claimed = await claimChannels(this.ctx.leaseSql, {
             owner: this.owner,
             leaseMs: this.leaseMs,
             limit: free,
@@ -188,7 +197,9 @@ export class DeliveryWorker {
           for (const channel of claimed) this.spawn(channel);
         }
         if (free > 0 && claimed.length === free) continue;
-        await this.sleep(await this.sleepMs());
+        const ms = await this.sleepMs();
+        await this.beforeSleep?.();
+        await this.sleep(ms);
       } catch (error) {
         if (!this.running) break;
         if (databaseFault(error) === "disk_full") this.onDiskFull(error);

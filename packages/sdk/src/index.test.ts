@@ -250,6 +250,20 @@ describe("path parameters", () => {
     ],
     ["listEntraApps", (h, id) => h.listEntraApps(id), (id) => `/v1/instances/${id}/entra-apps`],
     ["deleteEntraApp", (h, id) => h.deleteEntraApp(id), (id) => `/v1/entra-apps/${id}`],
+    ["updateMessage", (h, id) => h.updateMessage(id, { textMessage: "x" }), (id) => `/v1/messages/${id}`],
+    ["deleteMessage", (h, id) => h.deleteMessage(id), (id) => `/v1/messages/${id}`],
+    ["createTeamLink", (h, id) => h.createTeamLink(id), (id) => `/v1/instances/${id}/teams-links`],
+    ["listTeams", (h, id) => h.listTeams(id), (id) => `/v1/instances/${id}/teams`],
+    [
+      "instanceMessage (instance)",
+      (h, id) => h.instanceMessage(id, "msg_1"),
+      (id) => `/v1/instances/${id}/messages/msg_1`,
+    ],
+    [
+      "instanceMessage (message)",
+      (h, id) => h.instanceMessage("ins_1", id),
+      (id) => `/v1/instances/ins_1/messages/${id}`,
+    ],
     ["putPlan", (h, id) => h.putPlan(id, {}), (id) => `/admin/v1/plans/${id}`],
     ["setTenantPlan", (h, id) => h.setTenantPlan(id, "unlimited"), (id) => `/admin/v1/tenants/${id}/plan`],
   ];
@@ -257,8 +271,9 @@ describe("path parameters", () => {
 
   describe.each(calls)("%s", (_, call, target) => {
     it.each(hostile)("sends %j as one encoded segment of its own route", async (id) => {
-      const t = scripted([json(200, {})]);
-      await call(new Herald({ baseUrl: "http://herald.test", token: "jwt", fetch: t.fetch }), id);
+      const t = scripted([json(200, { items: [] })]);
+      const credentials = { token: "jwt", licenseKey: "HK-1", licenseSecret: "secret" };
+      await call(new Herald({ baseUrl: "http://herald.test", ...credentials, fetch: t.fetch }), id);
       expect(t.seen.map((s) => s.url)).toEqual([`http://herald.test${target(encodeURIComponent(id))}`]);
     });
 

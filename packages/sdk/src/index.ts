@@ -4,15 +4,18 @@
 import type {
   Billing,
   BindingKey,
+  BindingKeyList,
   CheckoutSession,
   CreatedBindingKey,
   CreateEntraAppRequest,
   CreateWebhookRequest,
   EntraApp,
+  EntraAppList,
   ErrorBody,
   ErrorLogPage,
   ErrorLogQuery,
   Instance,
+  InstanceList,
   LicenseInvalid,
   LicenseValid,
   LinkedTeam,
@@ -22,19 +25,23 @@ import type {
   MessageDetail,
   Plan,
   PlanChanges,
+  PlanList,
   PortalSession,
+  Readiness,
   RejectedMessageResponse,
   SendMessageResponse,
   SignupRequest,
   SignupResponse,
   TeamLink,
-  Tenant,
+  TenantList,
+  TenantsQuery,
   TestWebhookResponse,
   UpdateMessageRequest,
   UpdateWebhookRequest,
   Usage,
   UsageQuery,
   Webhook,
+  WebhookList,
 } from "@herald/contract";
 
 export type {
@@ -160,26 +167,24 @@ export class Herald {
   }
 
   /** Bot channels: changes a posted message (queued behind earlier work on its channel). */
-  async updateMessage(messageId: string, input: UpdateMessageRequest, options: { wait?: number } = {}) {
-    const query = options.wait === undefined ? "" : `?wait=${options.wait}`;
-    const res = await this.raw(
-      "PATCH",
-      `${path`/v1/messages/${messageId}`}${query}`,
-      input,
-      this.licenseHeaders(),
-    );
-    return { httpStatus: res.status, ...((await res.json()) as SendMessageAnswer) };
+  updateMessage(messageId: string, input: UpdateMessageRequest, options: { wait?: number } = {}) {
+    return this.changeMessage("PATCH", messageId, input, options.wait);
   }
 
   /** Bot channels: deletes a posted message. */
-  async deleteMessage(messageId: string, options: { wait?: number } = {}) {
-    const query = options.wait === undefined ? "" : `?wait=${options.wait}`;
-    const res = await this.raw(
-      "DELETE",
-      `${path`/v1/messages/${messageId}`}${query}`,
-      undefined,
-      this.licenseHeaders(),
-    );
+  deleteMessage(messageId: string, options: { wait?: number } = {}) {
+    return this.changeMessage("DELETE", messageId, undefined, options.wait);
+  }
+
+  /** An update or delete of a posted bot message: answered like sendMessage, with its HTTP status. */
+  private async changeMessage(
+    method: "PATCH" | "DELETE",
+    messageId: string,
+    input: UpdateMessageRequest | undefined,
+    wait: number | undefined,
+  ) {
+    const target = `${path`/v1/messages/${messageId}`}${wait === undefined ? "" : `?wait=${wait}`}`;
+    const res = await this.raw(method, target, input, this.licenseHeaders());
     return { httpStatus: res.status, ...((await res.json()) as SendMessageAnswer) };
   }
 
@@ -210,7 +215,7 @@ export class Herald {
   }
 
   listInstances() {
-    return this.json<{ items: Instance[] }>("GET", "/v1/instances");
+    return this.json<InstanceList>("GET", "/v1/instances");
   }
 
   createInstance(name: string) {
@@ -226,7 +231,7 @@ export class Herald {
   }
 
   async listBindingKeys(instanceId: string) {
-    return this.json<{ items: BindingKey[] }>("GET", path`/v1/instances/${instanceId}/binding-keys`);
+    return this.json<BindingKeyList>("GET", path`/v1/instances/${instanceId}/binding-keys`);
   }
 
   async revokeBindingKey(instanceId: string, bindingKeyId: string) {
@@ -234,7 +239,7 @@ export class Herald {
   }
 
   /** A single-use code (30 minutes) a team member posts as `@Herald link <code>`. */
-  createTeamLink(instanceId: string) {
+  async createTeamLink(instanceId: string) {
     return this.json<TeamLink>("POST", path`/v1/instances/${instanceId}/teams-links`);
   }
 
@@ -247,7 +252,7 @@ export class Herald {
   }
 
   async listWebhooks(instanceId: string) {
-    return this.json<{ items: Webhook[] }>("GET", path`/v1/instances/${instanceId}/webhooks`);
+    return this.json<WebhookList>("GET", path`/v1/instances/${instanceId}/webhooks`);
   }
 
   async getWebhook(webhookId: string) {
@@ -263,8 +268,7 @@ export class Herald {
   }
 
   async listEntraApps(instanceId: string): Promise<EntraApp[]> {
-    return (await this.json<{ items: EntraApp[] }>("GET", path`/v1/instances/${instanceId}/entra-apps`))
-      .items;
+    return (await this.json<EntraAppList>("GET", path`/v1/instances/${instanceId}/entra-apps`)).items;
   }
 
   async deleteEntraApp(entraAppId: string): Promise<void> {
@@ -275,8 +279,9 @@ export class Herald {
     await this.json<null>("DELETE", path`/v1/webhooks/${webhookId}`);
   }
 
-  async testWebhook(webhookId: string, textMessage?: string) {
-    return this.json<TestWebhookResponse>("POST", path`/v1/webhooks/${webhookId}/test`, { textMessage });
+  /** Posts Herald's fixed test text (the route takes no text of the caller's). */
+  async testWebhook(webhookId: string) {
+    return this.json<TestWebhookResponse>("POST", path`/v1/webhooks/${webhookId}/test`, {});
   }
 
   async webhookErrors(webhookId: string, query: Omit<ErrorLogQuery, "webhookId"> = {}) {
@@ -312,15 +317,15 @@ export class Herald {
   // ---- operator API: a client constructed with token = HERALD_ADMIN_TOKEN ----
 
   listPlans() {
-    return this.json<{ items: Plan[] }>("GET", "/admin/v1/plans");
+    return this.json<PlanList>("GET", "/admin/v1/plans");
   }
 
   async putPlan(name: string, input: PlanInput) {
     return this.json<Plan>("PUT", path`/admin/v1/plans/${name}`, input);
   }
 
-  listTenants(query: { limit?: number; after?: string } = {}) {
-    return this.json<{ items: Tenant[] }>("GET", `/admin/v1/tenants${qs(query)}`);
+  listTenants(query: TenantsQuery = {}) {
+    return this.json<TenantList>("GET", `/admin/v1/tenants${qs(query)}`);
   }
 
   async setTenantPlan(tenantId: string, plan: string): Promise<void> {
@@ -330,9 +335,9 @@ export class Herald {
   // ---- operations ----
 
   /** GET /readyz: whether Herald can serve (database reachable, migrations applied). Never throws on 503. */
-  async ready(): Promise<{ ready: boolean; status: string; reason?: string; database?: string }> {
+  async ready(): Promise<Readiness & { ready: boolean }> {
     const res = await this.raw("GET", "/readyz");
-    const body = (await res.json()) as { status: string; reason?: string; database?: string };
+    const body = (await res.json()) as Readiness;
     return { ready: res.ok, ...body };
   }
 

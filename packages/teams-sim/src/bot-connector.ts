@@ -17,7 +17,7 @@ import type {
 } from "./bot-types.ts";
 import type { EntraDirectory } from "./entra.ts";
 import { readBodyAsync, sendJson, sendText } from "./http-io.ts";
-import { WindowLog } from "./rate-windows.ts";
+import { type WindowLog, windowLogOf } from "./rate-windows.ts";
 import type { RateWindow } from "./types.ts";
 
 export const BOT_THREAD_WINDOWS: readonly RateWindow[] = [
@@ -272,16 +272,6 @@ export class BotConnector {
     return null;
   }
 
-  #windows(map: Map<string, WindowLog>, key: string, windows: readonly RateWindow[]): WindowLog | null {
-    if (windows.length === 0) return null;
-    let log = map.get(key);
-    if (log === undefined) {
-      log = new WindowLog(windows);
-      map.set(key, log);
-    }
-    return log;
-  }
-
   /** Rate windows first (a throttled request still counts), then the operation itself. */
   #judge(
     parsed: Parsed,
@@ -289,15 +279,13 @@ export class BotConnector {
     text: string,
     at: number,
   ): Answer {
-    const tenant = this.#windows(
-      this.#tenantWindows,
-      target.team.tenantId,
-      this.settings.tenantWindows,
-    )?.judge(at);
+    const tenant = windowLogOf(this.#tenantWindows, target.team.tenantId, this.settings.tenantWindows)?.judge(
+      at,
+    );
     const thread =
       target.channel === null
         ? null
-        : this.#windows(this.#threadWindows, target.channel.id, this.settings.threadWindows)?.judge(at);
+        : windowLogOf(this.#threadWindows, target.channel.id, this.settings.threadWindows)?.judge(at);
     const breach = tenant ?? thread ?? null;
     if (breach !== null) {
       const scope = tenant ? "tenant" : "thread";

@@ -82,3 +82,18 @@ export class WindowLog {
     this.#head = (this.#head + 1) % this.#capacity;
   }
 }
+
+/** The log kept for `key` in `logs`, made on first use; null when no windows apply. */
+export function windowLogOf(
+  logs: Map<string, WindowLog>,
+  key: string,
+  windows: readonly RateWindow[],
+): WindowLog | null {
+  if (windows.length === 0) return null;
+  let log = logs.get(key);
+  if (log === undefined) {
+    log = new WindowLog(windows);
+    logs.set(key, log);
+  }
+  return log;
+}

@@ -27,7 +27,7 @@ import { EntraDirectory } from "./entra.ts";
 import { FlowTable, type FlowVerdict } from "./flows.ts";
 import { type ReceivedBody, readBody, readBodyAsync, sendJson, sendText } from "./http-io.ts";
 import { checkLegacyPayload, checkWorkflowsPayload, parseJson, payloadText } from "./payloads.ts";
-import { TEAMS_LEGACY_WINDOWS, WindowLog } from "./rate-windows.ts";
+import { TEAMS_LEGACY_WINDOWS, type WindowLog, windowLogOf } from "./rate-windows.ts";
 import { RequestLog } from "./request-log.ts";
 import type {
   Behavior,
@@ -98,14 +98,11 @@ export async function startTeamsSim(options: TeamsSimOptions = {}): Promise<Team
   const bot = await BotService.create(options.bot ?? {}, settings.maxPayloadBytes, entra);
 
   function windowsOf(pathname: string, kind: WebhookKind): WindowLog | null {
-    const configured = kind === "legacy" ? settings.legacyWindows : settings.workflowsWindows;
-    if (configured.length === 0) return null;
-    let windowLog = windows.get(pathname);
-    if (windowLog === undefined) {
-      windowLog = new WindowLog(configured);
-      windows.set(pathname, windowLog);
-    }
-    return windowLog;
+    return windowLogOf(
+      windows,
+      pathname,
+      kind === "legacy" ? settings.legacyWindows : settings.workflowsWindows,
+    );
   }
 
   /** Teams' own handling of a message: size, then payload, then the rate windows (valid messages only). */

@@ -6,7 +6,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 
 export const CHROMIUM_PATH = process.env.HERALD_CHROMIUM ?? "/usr/bin/chromium";
 export const ARTIFACTS = fileURLToPath(new URL("../../artifacts/browser/", import.meta.url));
-export const DESKTOP = { width: 1280, height: 860 };
+export const DESKTOP = { width: 1280, height: 800 };
 export const NARROW = { width: 390, height: 844 };
 
 export function launchChromium(): Promise<Browser> {
@@ -67,27 +67,40 @@ export function watchProblems(page: Page, ignore: RegExp[] = []): string[] {
 /** The elements wider than the viewport, when the page scrolls sideways; [] when it does not. */
 export function horizontalOverflow(page: Page): Promise<string[]> {
   return page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    if (document.documentElement.scrollWidth <= width) return [];
-    return [...document.querySelectorAll("body *")]
-      .filter((el) => el.getBoundingClientRect().right > width + 1)
+    // A console table or card whose content is wider than the box: cut off, or scrolled out of sight.
+    const hidden = [...document.querySelectorAll(".table-wrap, .card")]
+      .filter((el) => el.scrollWidth > el.clientWidth + 1)
       .slice(0, 5)
       .map(
         (el) =>
-          `${el.tagName.toLowerCase()}.${el.className} (right edge ${Math.round(el.getBoundingClientRect().right)} px)`,
+          `${el.tagName.toLowerCase()}.${el.className} (content ${el.scrollWidth} px in ${el.clientWidth} px)`,
       );
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return hidden;
+    return [
+      ...hidden,
+      ...[...document.querySelectorAll("body *")]
+        .filter((el) => el.getBoundingClientRect().right > width + 1)
+        .slice(0, 5)
+        .map(
+          (el) =>
+            `${el.tagName.toLowerCase()}.${el.className} (right edge ${Math.round(el.getBoundingClientRect().right)} px)`,
+        ),
+    ];
   });
 }
 
 /**
  * Saves the whole page at desktop and narrow widths as <name>-desktop.png and <name>-narrow.png,
- * and fails if the page scrolls sideways at the narrow (390 px) width.
+ * and fails if the page scrolls sideways at the narrow (390 px) width, or a table or card hides
+ * content sideways at either width.
  */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const original = page.viewportSize() ?? DESKTOP;
   await page.setViewportSize(DESKTOP);
   await page.screenshot({ path: `${ARTIFACTS}${name}-desktop.png`, fullPage: true });
+  const wide = await horizontalOverflow(page);
   await page.setViewportSize(NARROW);
   // Let resize observers (the usage chart's) follow the new width, as on a phone from the start.
   // A page without JavaScript never runs the frame callbacks; it has no observers either.
@@ -100,6 +113,8 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   const overflow = await horizontalOverflow(page);
   await page.screenshot({ path: `${ARTIFACTS}${name}-narrow.png`, fullPage: true });
   await page.setViewportSize(original);
+  if (wide.length > 0)
+    throw new Error(`${name} hides content sideways at ${DESKTOP.width} px: ${wide.join("; ")}`);
   if (overflow.length > 0)
     throw new Error(`${name} scrolls sideways at ${NARROW.width} px: ${overflow.join("; ")}`);
 }

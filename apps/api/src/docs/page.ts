@@ -89,7 +89,8 @@ section.herald-docs h2 { font-size: 24px; margin-top: 32px; }
 section.herald-docs table { border-collapse: collapse; width: 100%; font-size: 14px; }
 section.herald-docs th, section.herald-docs td { text-align: left; vertical-align: top; padding: 8px 10px; border-bottom: 1px solid #e3e3e3; }
 section.herald-docs th { background: #f7f7f7; }
-section.herald-docs code { font-size: 13px; overflow-wrap: anywhere; }
+/* break-word, not anywhere: a code breaks only where it cannot fit, and columns size to whole codes. */
+section.herald-docs code { font-size: 13px; overflow-wrap: break-word; }
 .swagger-ui .opblock .opblock-summary-path { overflow-wrap: anywhere; word-break: normal; }
 /* A phone shows each error code as a small card: five columns do not fit 390 px. */
 @media (max-width: 640px) {

@@ -1,9 +1,9 @@
 import {
-  itemsOf,
   Plan,
   PlanChanges,
+  PlanList,
   SetPlanRequest,
-  Tenant,
+  TenantList,
   TenantParams,
   TenantsQuery,
 } from "@herald/contract";
@@ -35,7 +35,7 @@ const listPlansRoute = createRoute({
   summary: "List plans",
   tags: ["Operator"],
   security,
-  responses: { 200: json(itemsOf(Plan), "Plans"), ...errorResponses(401, 404) },
+  responses: { 200: json(PlanList, "Plans"), ...errorResponses(401, 404) },
 });
 const putPlanRoute = createRoute({
   method: "put",
@@ -65,7 +65,7 @@ const listTenantsRoute = createRoute({
   request: {
     query: TenantsQuery,
   },
-  responses: { 200: json(itemsOf(Tenant), "Tenants"), ...errorResponses(401, 404) },
+  responses: { 200: json(TenantList, "Tenants"), ...errorResponses(401, 404) },
 });
 const setPlanRoute = createRoute({
   method: "put",

@@ -1,5 +1,11 @@
 // Entra apps: the registrations Herald uses to call flows restricted to a tenant's users.
-import { CreateEntraAppRequest, EntraApp, EntraAppParams, InstanceParams, itemsOf } from "@herald/contract";
+import {
+  CreateEntraAppRequest,
+  EntraApp,
+  EntraAppList,
+  EntraAppParams,
+  InstanceParams,
+} from "@herald/contract";
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { AppContext } from "../context.ts";
 import type { AppEnv } from "../hono-env.ts";
@@ -28,7 +34,7 @@ const listRoute = createRoute({
   tags: ["Console"],
   security,
   request: { params: InstanceParams },
-  responses: { 200: json(itemsOf(EntraApp), "Entra apps"), ...errorResponses(401, 404) },
+  responses: { 200: json(EntraAppList, "Entra apps"), ...errorResponses(401, 404) },
 });
 const deleteRoute = createRoute({
   method: "delete",

@@ -1,10 +1,11 @@
 import {
   BindingKey,
+  BindingKeyList,
   BindingKeyParams,
   CreatedBindingKey,
   Instance,
+  InstanceList,
   InstanceParams,
-  itemsOf,
   NameRequest,
 } from "@herald/contract";
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
@@ -25,7 +26,7 @@ const listRoute = createRoute({
   summary: "List instances",
   tags: ["Console"],
   security,
-  responses: { 200: json(itemsOf(Instance), "Instances"), ...errorResponses(401) },
+  responses: { 200: json(InstanceList, "Instances"), ...errorResponses(401) },
 });
 const createInstanceRoute = createRoute({
   method: "post",
@@ -75,7 +76,7 @@ const listKeysRoute = createRoute({
   security,
   request: { params: InstanceParams },
   responses: {
-    200: json(itemsOf(BindingKey), "Binding keys"),
+    200: json(BindingKeyList, "Binding keys"),
     ...errorResponses(401, 404),
   },
 });

@@ -1,3 +1,4 @@
+import type { Readiness } from "@herald/contract";
 import { migrationsApplied } from "@herald/db";
 import { Hono } from "hono";
 import type { AppContext } from "../context.ts";
@@ -9,11 +10,12 @@ export function opsRoutes(ctx: AppContext) {
   app.get("/readyz", async (c) => {
     try {
       const ready = await migrationsApplied(ctx.sql);
-      if (!ready) return c.json({ status: "not_ready", reason: "migrations not applied" }, 503);
-      return c.json({ status: "ready", database: ctx.engine });
+      if (!ready)
+        return c.json({ status: "not_ready", reason: "migrations not applied" } satisfies Readiness, 503);
+      return c.json({ status: "ready", database: ctx.engine } satisfies Readiness);
     } catch {
       c.header("Retry-After", "5");
-      return c.json({ status: "not_ready", reason: "database unreachable" }, 503);
+      return c.json({ status: "not_ready", reason: "database unreachable" } satisfies Readiness, 503);
     }
   });
   return app;

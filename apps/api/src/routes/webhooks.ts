@@ -3,13 +3,13 @@ import {
   ErrorLogPage,
   ErrorLogQuery,
   InstanceParams,
-  itemsOf,
   MessageDetail,
   MessageParams,
   TestWebhookRequest,
   TestWebhookResponse,
   UpdateWebhookRequest,
   Webhook,
+  WebhookList,
   WebhookParams,
 } from "@herald/contract";
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
@@ -49,7 +49,7 @@ const listWebhooksRoute = createRoute({
   tags: ["Console"],
   security,
   request: { params: InstanceParams },
-  responses: { 200: json(itemsOf(Webhook), "Webhooks"), ...errorResponses(401, 404) },
+  responses: { 200: json(WebhookList, "Webhooks"), ...errorResponses(401, 404) },
 });
 const getWebhookRoute = createRoute({
   method: "get",
@@ -95,7 +95,7 @@ const testWebhookRoute = createRoute({
   operationId: "testWebhook",
   summary: "Test this connection: post Herald's test message and report Teams' answer",
   description:
-    "Posts a fixed test text through the normal delivery path (within the rate windows; a textMessage in the body is ignored) and answers Teams' verdict with its HTTP status. Test messages are not usage; they need an active subscription (403 otherwise), and a webhook may be tested 3 times a minute, an account 20 times (429).",
+    "Posts Herald's fixed test text through the normal delivery path (within the rate windows) and answers Teams' verdict with its HTTP status. The body, if any, is {}: a field in it (a textMessage, say) is refused with 400 invalid_request. Test messages are not usage; they need an active subscription (403 otherwise), and a webhook may be tested 3 times a minute, an account 20 times (429).",
   tags: ["Console"],
   security,
   request: {
@@ -107,7 +107,7 @@ const testWebhookRoute = createRoute({
   },
   responses: {
     200: json(TestWebhookResponse, "Teams' answer"),
-    ...errorResponses(401, 403, 404, 409, 415, 429),
+    ...errorResponses(400, 401, 403, 404, 409, 415, 429),
   },
 });
 const webhookErrorsRoute = createRoute({
@@ -187,7 +187,7 @@ export function webhookRoutes(ctx: AppContext, enqueuer: Enqueuer) {
     return c.body(null, 204);
   });
   app.openapi(testWebhookRoute, async (c) => {
-    // The body is validated (old clients send textMessage) but not used: the test text is fixed.
+    // Validated for what it must not hold: any field is a 400, since the test text is fixed.
     c.req.valid("json");
     const result = await testWebhook({
       ctx,

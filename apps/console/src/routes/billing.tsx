@@ -1,7 +1,7 @@
 // Billing pages: the api's /v1/billing routes do the Stripe work; the console links to what they return.
 import { type Herald, HeraldError } from "@herald/sdk";
 import { Hono } from "hono";
-import type { ConsoleOptions } from "../context.ts";
+import { type ConsoleOptions, nowOf } from "../context.ts";
 import { setFlash } from "../flash.ts";
 import { readForm } from "../form.ts";
 import { loadShell, PageNotFound } from "../session.ts";
@@ -44,7 +44,7 @@ export function billingRoutes(options: ConsoleOptions) {
         : checkout === "canceled"
           ? { tone: "info" as const, title: "Checkout cancelled; nothing was charged." }
           : shell.flash;
-    return c.html(<BillingPage shell={{ ...shell, flash }} billing={billing} now={new Date()} />);
+    return c.html(<BillingPage shell={{ ...shell, flash }} billing={billing} now={nowOf(options)} />);
   });
 
   const hostedPageRoute = (

@@ -1,11 +1,11 @@
 // The usage dashboard, for the whole account or one instance.
 import { type Context, Hono } from "hono";
-import type { ConsoleOptions, Shell } from "../context.ts";
+import { type ConsoleOptions, nowOf, type Shell } from "../context.ts";
 import { loadShell, PageNotFound } from "../session.ts";
 import { fillDays, toCsv } from "../usage-series.ts";
 import { UsagePage } from "../views/usage.tsx";
 
-async function loadUsage(shell: Shell, wanted: string | undefined) {
+async function loadUsage(shell: Shell, wanted: string | undefined, now: Date) {
   const filter = wanted ? shell.instances.find((i) => i.id === wanted) : undefined;
   if (wanted && !filter) throw new PageNotFound(`No instance ${wanted} in your account.`);
   const [usage, account] = await Promise.all([
@@ -13,7 +13,6 @@ async function loadUsage(shell: Shell, wanted: string | undefined) {
     // Quotas belong to the account: read them unfiltered even when one instance is shown.
     filter ? shell.herald.usage() : undefined,
   ]);
-  const now = new Date();
   return { usage, account, filter, now, daily: fillDays(usage.series ?? [], now) };
 }
 
@@ -28,7 +27,11 @@ export function usageRoutes(options: ConsoleOptions) {
   app.get("/console/usage", async (c) => {
     const shell = await loadShell(c, options);
     if (shell instanceof Response) return shell;
-    const { usage, account, filter, now, daily } = await loadUsage(shell, c.req.query("instance"));
+    const { usage, account, filter, now, daily } = await loadUsage(
+      shell,
+      c.req.query("instance"),
+      nowOf(options),
+    );
     return c.html(
       <UsagePage
         shell={shell}
@@ -45,7 +48,7 @@ export function usageRoutes(options: ConsoleOptions) {
   app.get("/console/usage/daily.csv", async (c) => {
     const shell = await loadShell(c, options);
     if (shell instanceof Response) return shell;
-    const { daily, now } = await loadUsage(shell, c.req.query("instance"));
+    const { daily, now } = await loadUsage(shell, c.req.query("instance"), nowOf(options));
     return csv(c, `herald-usage-daily-${now.toISOString().slice(0, 10)}.csv`, [
       ["day", "sent", "failed", "rate_limited"],
       ...daily.map((d) => [d.day, d.sent, d.failed, d.throttled]),
@@ -55,7 +58,7 @@ export function usageRoutes(options: ConsoleOptions) {
   app.get("/console/usage/channels.csv", async (c) => {
     const shell = await loadShell(c, options);
     if (shell instanceof Response) return shell;
-    const { usage, now } = await loadUsage(shell, c.req.query("instance"));
+    const { usage, now } = await loadUsage(shell, c.req.query("instance"), nowOf(options));
     return csv(c, `herald-usage-channels-${now.toISOString().slice(0, 7)}.csv`, [
       ["webhook_id", "channel", "deleted", "sent", "failed", "queued"],
       ...(usage.webhooks ?? []).map((w) => [

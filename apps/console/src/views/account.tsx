@@ -4,6 +4,18 @@ import type { Shell } from "../context.ts";
 import { CsrfField, Field, FlashMessage, PageHeader } from "./components.tsx";
 import { AppShell, BareShell } from "./layout.tsx";
 
+/** A changed or reset password; the hint says what the api refuses. */
+const newPassword = {
+  id: "newPassword",
+  name: "newPassword",
+  label: "New password",
+  type: "password",
+  autocomplete: "new-password",
+  hint: "At least 10 characters; the most common passwords are refused.",
+  minlength: 10,
+  required: true,
+} as const;
+
 export interface AccountProps {
   shell: Shell;
   error?: string | undefined;
@@ -13,7 +25,7 @@ export interface AccountProps {
 export function AccountPage(p: AccountProps) {
   return (
     <AppShell shell={p.shell} section="account" title="Your account">
-      <PageHeader title="Your account" lead="Your password and where you are signed in." />
+      <PageHeader title="Your account" lead="Change your password, or sign out on every device." />
       {p.error ? <FlashMessage flash={{ tone: "error", title: p.error }} /> : null}
       <section class="card" aria-labelledby="password-title">
         <h2 id="password-title">Change password</h2>
@@ -29,17 +41,7 @@ export function AccountPage(p: AccountProps) {
             error={p.fields?.currentPassword}
             required
           />
-          <Field
-            id="newPassword"
-            name="newPassword"
-            label="New password"
-            type="password"
-            autocomplete="new-password"
-            hint="At least 10 characters; the most common passwords are refused."
-            error={p.fields?.newPassword}
-            minlength={10}
-            required
-          />
+          <Field {...newPassword} error={p.fields?.newPassword} />
           <button type="submit" class="btn btn-primary">
             Change password
           </button>
@@ -68,17 +70,7 @@ export function ResetPasswordPage(p: { token: string; error?: string | undefined
         {p.error ? <FlashMessage flash={{ tone: "error", title: p.error }} /> : null}
         <form method="post" action="/console/reset-password" class="stack">
           <input type="hidden" name="token" value={p.token} />
-          <Field
-            id="newPassword"
-            name="newPassword"
-            label="New password"
-            type="password"
-            autocomplete="new-password"
-            hint="At least 10 characters; the most common passwords are refused."
-            minlength={10}
-            required
-            autofocus
-          />
+          <Field {...newPassword} autofocus />
           <button type="submit" class="btn btn-primary btn-block">
             Set password
           </button>

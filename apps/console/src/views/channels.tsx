@@ -1,4 +1,5 @@
 // The Channels tab: Autotask's columns, and a menu of actions per channel.
+import { CONNECTOR_RETIRED_HINT } from "@herald/core";
 import type { Webhook } from "@herald/sdk";
 import type { Instance, Shell } from "../context.ts";
 import { formatNumber } from "../format.ts";
@@ -151,6 +152,13 @@ function ChannelRow({ webhook: w, instance, csrf }: { webhook: Webhook; instance
   );
 }
 
+/** The reason, without the retirement hint when the row's "Connector retired" warning says it already. */
+function disabledReasonBesideWarnings(w: Webhook): string | null {
+  const reason = w.disabledReason;
+  if (reason === null || !w.warnings.some((x) => x.code === "connector_retired")) return reason;
+  return reason.replace(CONNECTOR_RETIRED_HINT, "").trim();
+}
+
 export function ChannelState({ webhook: w }: { webhook: Webhook }) {
   switch (w.state) {
     case "active":
@@ -175,7 +183,7 @@ export function ChannelState({ webhook: w }: { webhook: Webhook }) {
       return (
         <div class="state">
           <Badge tone="danger">Disabled</Badge>
-          <p class="state-reason">{w.disabledReason}</p>
+          <p class="state-reason">{disabledReasonBesideWarnings(w)}</p>
         </div>
       );
     case "inactive":

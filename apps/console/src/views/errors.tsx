@@ -127,13 +127,15 @@ export function WithLocalTimes({ text }: { text: string }) {
   return <>{splitTimes(text).map((part) => ("iso" in part ? <LocalTime iso={part.iso} /> : part.text))}</>;
 }
 
-/** Teams' words in quotes; the closing quote stays with the last word, never alone on a line. */
+/**
+ * Teams' own words, in quotes. A word joiner keeps the closing quote on the last word's line; the
+ * text may break anywhere, since Teams' answers carry long unbroken ids (`tcid=0,server=…`).
+ */
 export function Quote({ text }: { text: string }) {
-  const space = text.lastIndexOf(" ");
   return (
     <span class="teams-text">
-      “{space > 0 ? text.slice(0, space + 1) : ""}
-      <span class="nowrap">{space > 0 ? text.slice(space + 1) : text}”</span>
+      “{text}
+      {"\u2060”"}
     </span>
   );
 }

@@ -24,9 +24,10 @@ export function TeamsAppPage({ shell, input, problems = {} }: TeamsAppPageProps)
       <div class="callout">
         <Icon name="info" />
         <p>
-          Microsoft is retiring Office 365 connectors. New channels are best added with a Workflows webhook
-          URL on the <a href={shell.home ? `/console/i/${shell.home.id}/channels` : "/console"}>Channels</a>{" "}
-          tab; the connector below serves tenants that still use connectors.
+          Microsoft retired Office 365 connectors in 2026. New channels are best added with a Workflows
+          webhook URL on the{" "}
+          <a href={shell.home ? `/console/i/${shell.home.id}/channels` : "/console"}>Channels</a> tab; the
+          connector below serves tenants that still use connectors.
         </p>
       </div>
       {secure ? null : (

@@ -2,6 +2,7 @@
 // it is linked), team links and link codes (tenant-scoped), bot webhooks' Teams targets, the ids
 // Teams gave bot messages, and the per-Teams-tenant rate window.
 import type { Queryable, Sql } from "../client.ts";
+import type { NewWebhook } from "./webhooks.ts";
 
 export interface BotTeamRow {
   id: string;
@@ -228,14 +229,10 @@ export interface BotMessageRow {
 
 export async function recordBotMessage(
   sql: Queryable,
-  params: {
-    messageId: string;
-    tenantId: string;
-    webhookId: string;
-    teamsChannelId: string;
-    activityId: string | null;
-    rootActivityId: string;
-  },
+  params: Pick<
+    BotMessageRow,
+    "messageId" | "tenantId" | "webhookId" | "teamsChannelId" | "activityId" | "rootActivityId"
+  >,
 ): Promise<void> {
   await sql`
     INSERT INTO bot_messages (message_id, tenant_id, webhook_id, teams_channel_id, activity_id, root_activity_id)
@@ -269,37 +266,48 @@ export async function getBotMessages(
 /**
  * Reserves one request in a Teams tenant's window (limit per periodMs, all channels and replicas):
  * the tenant's row is locked while the recent slots are counted, so two workers cannot both take
- * the last one. Answers the slot (to settle once Teams answers), or when the window admits the
- * next request if it is full now.
+ * the last one. Answers the slot (to settle once Teams answers), or, when the window is full, in
+ * how many milliseconds it admits the next request. A reservation is dated `inFlightMs` ahead (the
+ * latest the request can reach Teams) until settleTenantSend moves it to Teams' answer: many
+ * channels send at once, and a request held up longer than the window between its reservation and
+ * Teams' door must still count when it arrives. One whose answer never came (a crash) counts
+ * until then.
  */
 export async function reserveTenantSend(
   sql: Sql,
-  params: { teamsTenantId: string; limit: number; periodMs: number },
-): Promise<{ admitted: true; slot: string } | { admitted: false; retryAt: Date }> {
+  params: { teamsTenantId: string; limit: number; periodMs: number; inFlightMs: number },
+): Promise<{ admitted: true; slot: string } | { admitted: false; retryInMs: number }> {
   return sql.begin(async (tx) => {
     await tx`INSERT INTO bot_tenant_windows (teams_tenant_id) VALUES (${params.teamsTenantId}) ON CONFLICT DO NOTHING`;
     await tx`SELECT 1 FROM bot_tenant_windows WHERE teams_tenant_id = ${params.teamsTenantId} FOR UPDATE`;
-    const recent = await tx<{ sentAt: Date }[]>`
-      SELECT sent_at FROM bot_tenant_sends
+    // An unsettled slot frees a place no sooner than a period after now (its answer is yet to come).
+    // The wait is answered in the database's time, so no caller's clock has to agree with it.
+    const recent = await tx<{ freesInMs: number }[]>`
+      SELECT (extract(epoch FROM LEAST(sent_at, clock_timestamp()) - clock_timestamp()) * 1000
+              + ${params.periodMs})::float8 AS frees_in_ms
+      FROM bot_tenant_sends
       WHERE teams_tenant_id = ${params.teamsTenantId}
         AND sent_at > clock_timestamp() - ${params.periodMs} * interval '1 millisecond'
       ORDER BY sent_at DESC LIMIT ${params.limit}`;
     const oldest = recent[params.limit - 1];
     if (recent.length >= params.limit && oldest !== undefined) {
-      return { admitted: false as const, retryAt: new Date(oldest.sentAt.getTime() + params.periodMs) };
+      return { admitted: false as const, retryInMs: Math.max(0, oldest.freesInMs) };
     }
     const [slot] = await tx<{ slot: string }[]>`
-      INSERT INTO bot_tenant_sends (teams_tenant_id, sent_at) VALUES (${params.teamsTenantId}, clock_timestamp())
+      INSERT INTO bot_tenant_sends (teams_tenant_id, sent_at)
+      VALUES (${params.teamsTenantId}, clock_timestamp() + ${params.inFlightMs} * interval '1 millisecond')
       RETURNING sent_at::text AS slot`;
     return { admitted: true as const, slot: slot?.slot ?? "" };
   });
 }
 
 /**
- * Moves a tenant slot from its reservation to Teams' answer, as channel slots are (see
- * settleSendSlots): the request reached Teams in between, and counting it at the answer keeps the
- * window intact at Teams' door whatever the latency. A slot is named by its reservation time
- * (microseconds); two slots sharing one are both moved, which only counts them later.
+ * Moves a tenant slot to Teams' answer, as channel slots are (see settleSendSlots): the request
+ * reached Teams before it, and counting it at the answer keeps the window intact at Teams' door
+ * whatever the latency. A slot is named by its reserved time (microseconds); reservations of one
+ * tenant are made one after another under its row lock, so no two share one. The slot goes to the
+ * server as text: postgres.js sends a timestamptz parameter through a JavaScript Date, which keeps
+ * milliseconds only, and the slot would then match no row.
  */
 export async function settleTenantSend(
   sql: Queryable,
@@ -308,7 +316,7 @@ export async function settleTenantSend(
   if (params.slot === "") return;
   await sql`
     UPDATE bot_tenant_sends SET sent_at = clock_timestamp()
-    WHERE teams_tenant_id = ${params.teamsTenantId} AND sent_at = ${params.slot}::timestamptz`;
+    WHERE teams_tenant_id = ${params.teamsTenantId} AND sent_at = (${params.slot}::text)::timestamptz`;
 }
 
 export async function pruneTenantSends(sql: Queryable, params: { olderThanMs: number }): Promise<number> {
@@ -321,17 +329,7 @@ export async function pruneTenantSends(sql: Queryable, params: { olderThanMs: nu
 /** A webhook of kind bot: it names a Teams channel instead of carrying an encrypted URL. */
 export async function insertBotWebhook(
   sql: Queryable,
-  params: {
-    id: string;
-    tenantId: string;
-    instanceId: string;
-    channelId: string;
-    name: string;
-    description: string | null;
-    urlMask: string;
-    teamsTeamId: string;
-    teamsChannelId: string;
-  },
+  params: NewWebhook & { teamsTeamId: string; teamsChannelId: string },
 ): Promise<void> {
   await sql`
     INSERT INTO webhooks (id, tenant_id, instance_id, channel_id, name, description, url_mask, kind,

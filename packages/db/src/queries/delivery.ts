@@ -46,15 +46,24 @@ export async function nextWakeAt(sql: Queryable): Promise<{ wakeAt: Date | null;
   return row ?? { wakeAt: null, dbNow: new Date() };
 }
 
-export async function loadSends(
+/**
+ * The recent sends (epoch ms, oldest first) of many channels in one statement, each within its own
+ * longest rate window: what a channel task needs before its first post.
+ */
+export async function recentSendsOf(
   sql: Queryable,
-  params: { channelId: string; windowMs: number },
-): Promise<number[]> {
-  const rows = await sql<{ ms: string }[]>`
-    SELECT (extract(epoch FROM sent_at) * 1000)::bigint::text AS ms FROM channel_sends
-    WHERE channel_id = ${params.channelId} AND sent_at > clock_timestamp() - ${params.windowMs} * interval '1 millisecond'
-    ORDER BY sent_at`;
-  return rows.map((r) => Number(r.ms));
+  items: readonly { channelId: string; windowMs: number }[],
+): Promise<number[][]> {
+  if (items.length === 0) return [];
+  const rows = await sql<{ ord: string; ms: string }[]>`
+    SELECT c.ord::text AS ord, (extract(epoch FROM s.sent_at) * 1000)::bigint::text AS ms
+    FROM unnest(${items.map((i) => i.channelId)}::bigint[], ${items.map((i) => i.windowMs)}::bigint[])
+      WITH ORDINALITY AS c(id, window_ms, ord)
+    JOIN channel_sends s ON s.channel_id = c.id AND s.sent_at > clock_timestamp() - c.window_ms * interval '1 millisecond'
+    ORDER BY c.ord, s.sent_at`;
+  const lists: number[][] = items.map(() => []);
+  for (const { ord, ms } of rows) lists[Number(ord) - 1]?.push(Number(ms));
+  return lists;
 }
 
 export interface DueMessage {
@@ -144,14 +153,17 @@ export async function failQueuedMessages(
  * Makes a channel ready now (re-activation or new work): clears a pause and the bad-request count.
  * With `tenantId` (a tenant re-activating its webhook), the pause and count are cleared only when
  * no other tenant's webhook posts to the URL: a pause Teams imposed because of another tenant's
- * sends is not one tenant's to lift.
+ * sends is not one tenant's to lift. Answers whether the pause and count were cleared.
  */
-export async function resetChannel(sql: Queryable, params: { channelId: string; tenantId?: string }) {
+export async function resetChannel(
+  sql: Queryable,
+  params: { channelId: string; tenantId?: string },
+): Promise<{ cleared: boolean }> {
   const shared = params.tenantId
     ? sql`EXISTS (SELECT 1 FROM webhooks w WHERE w.channel_id = channels.id AND w.tenant_id <> ${params.tenantId}
                  AND w.deleted_at IS NULL)`
     : sql`false`;
-  await sql`
+  const rows = await sql<{ cleared: boolean }[]>`
     UPDATE channels SET
       paused_until = CASE WHEN ${shared} THEN paused_until ELSE NULL END,
       consecutive_bad_requests = CASE WHEN ${shared} THEN consecutive_bad_requests ELSE 0 END,
@@ -159,7 +171,9 @@ export async function resetChannel(sql: Queryable, params: { channelId: string; 
       pause_probes = CASE WHEN ${shared} THEN pause_probes ELSE 0 END,
       ready_at = CASE WHEN EXISTS (SELECT 1 FROM messages m WHERE m.channel_id = channels.id AND m.status = 'queued')
                       THEN now() ELSE ready_at END
-    WHERE id = ${params.channelId}`;
+    WHERE id = ${params.channelId}
+    RETURNING NOT ${shared} AS cleared`;
+  return { cleared: rows[0]?.cleared ?? false };
 }
 
 /** Belt and braces: a channel with queued messages but no ready time gets one. Returns how many. */

@@ -18,6 +18,32 @@ export interface ErrorLogRow extends ErrorLogEntry {
   at: Date;
 }
 
+/**
+ * An entry about a webhook's state (its URL moved, it was inactivated, reactivated or disabled)
+ * rather than about one message: no message, no Teams text.
+ */
+export function stateEntry(params: {
+  tenantId: string;
+  instanceId: string;
+  webhookId: string;
+  kind: string;
+  action: string;
+  /** The status of the answer that changed the state, when one did. */
+  httpStatus?: number | null;
+}): ErrorLogEntry {
+  return {
+    tenantId: params.tenantId,
+    instanceId: params.instanceId,
+    webhookId: params.webhookId,
+    messageId: null,
+    httpStatus: params.httpStatus ?? null,
+    kind: params.kind,
+    classification: "state",
+    teamsText: null,
+    action: params.action,
+  };
+}
+
 export async function insertErrorLog(sql: Queryable, entries: ErrorLogEntry[]): Promise<void> {
   if (entries.length === 0) return;
   await sql`INSERT INTO error_log ${sql(

@@ -25,16 +25,34 @@ export async function urlsNotUnderKey(
     ORDER BY id LIMIT ${params.limit}`;
 }
 
+/** A row's ciphertext as it was read (`from`) and as it is to be (`to`, under `keyId`). */
+export interface CiphertextSwap {
+  id: string;
+  from: Uint8Array;
+  to: Uint8Array;
+  keyId: string;
+}
+
 /** Replaces a ciphertext only if the row still holds the one that was read (a concurrent edit wins). */
-export async function replaceUrlCiphertext(
+async function replaceCiphertext(
   sql: Queryable,
-  params: { id: string; from: Uint8Array; to: Uint8Array; keyId: string },
+  target: { table: string; ciphertext: string; keyId: string },
+  params: CiphertextSwap,
 ): Promise<boolean> {
   const rows = await sql`
-    UPDATE webhooks SET url_ciphertext = ${Buffer.from(params.to)}, url_key_id = ${params.keyId}
-    WHERE id = ${params.id} AND url_ciphertext = ${Buffer.from(params.from)}
+    UPDATE ${sql(target.table)}
+    SET ${sql(target.ciphertext)} = ${Buffer.from(params.to)}, ${sql(target.keyId)} = ${params.keyId}
+    WHERE id = ${params.id} AND ${sql(target.ciphertext)} = ${Buffer.from(params.from)}
     RETURNING 1`;
   return rows.length === 1;
+}
+
+export function replaceUrlCiphertext(sql: Queryable, params: CiphertextSwap): Promise<boolean> {
+  return replaceCiphertext(
+    sql,
+    { table: "webhooks", ciphertext: "url_ciphertext", keyId: "url_key_id" },
+    params,
+  );
 }
 
 export interface ChannelSample extends EncryptedUrlRow {
@@ -117,13 +135,10 @@ export async function entraSecretsNotUnderKey(
     SELECT id, secret_ciphertext, secret_key_id FROM entra_apps WHERE secret_key_id <> ${params.keyId} ORDER BY id`;
 }
 
-export async function replaceEntraSecretCiphertext(
-  sql: Queryable,
-  params: { id: string; from: Uint8Array; to: Uint8Array; keyId: string },
-): Promise<boolean> {
-  const rows = await sql`
-    UPDATE entra_apps SET secret_ciphertext = ${Buffer.from(params.to)}, secret_key_id = ${params.keyId}
-    WHERE id = ${params.id} AND secret_ciphertext = ${Buffer.from(params.from)}
-    RETURNING 1`;
-  return rows.length === 1;
+export function replaceEntraSecretCiphertext(sql: Queryable, params: CiphertextSwap): Promise<boolean> {
+  return replaceCiphertext(
+    sql,
+    { table: "entra_apps", ciphertext: "secret_ciphertext", keyId: "secret_key_id" },
+    params,
+  );
 }

@@ -9,12 +9,16 @@ export interface SessionRow {
   revokedAt: Date | null;
 }
 
+/**
+ * `client_address` holds a keyed hash of the address signed in from (Keyring.addressHashes), never
+ * the address: it is only compared, by hasSignedInFrom. The audit log line has the address itself.
+ */
 export async function insertSession(
   sql: Queryable,
-  session: { id: string; userId: string; tenantId: string; expiresAt: Date; clientAddress: string | null },
+  session: { id: string; userId: string; tenantId: string; expiresAt: Date; addressHash: string | null },
 ): Promise<void> {
   await sql`INSERT INTO sessions (id, user_id, tenant_id, expires_at, client_address)
-            VALUES (${session.id}, ${session.userId}, ${session.tenantId}, ${session.expiresAt}, ${session.clientAddress})`;
+            VALUES (${session.id}, ${session.userId}, ${session.tenantId}, ${session.expiresAt}, ${session.addressHash})`;
 }
 
 /** The session row, revoked or not; undefined once it (or its user or tenant) is gone. */
@@ -48,23 +52,32 @@ export async function revokeUserSessions(
   return rows.map((r) => r.id);
 }
 
-/** Whether the user signed in from this address within `withinDays`. */
+/** Whether the user signed in within `withinDays` from the address these hashes (one per key) name. */
 export async function hasSignedInFrom(
   sql: Queryable,
-  params: { userId: string; clientAddress: string; withinDays: number },
+  params: { userId: string; addressHashes: string[]; withinDays: number },
 ): Promise<boolean> {
   const [row] = await sql<{ found: boolean }[]>`
     SELECT EXISTS (
       SELECT 1 FROM sessions
-      WHERE user_id = ${params.userId} AND client_address = ${params.clientAddress}
+      WHERE user_id = ${params.userId} AND client_address = ANY(${params.addressHashes}::text[])
         AND created_at > now() - ${params.withinDays} * interval '1 day'
     ) AS found`;
   return row?.found ?? false;
 }
 
-export async function pruneSessions(sql: Queryable, params: { olderThanDays: number }): Promise<void> {
-  await sql`DELETE FROM sessions WHERE expires_at < now() - ${params.olderThanDays} * interval '1 day'`;
-  await sql`DELETE FROM password_resets WHERE expires_at < now() - ${params.olderThanDays} * interval '1 day'`;
+/**
+ * Deletes the sessions that can no longer be used (expired or revoked) and began before
+ * `signInsSince`: until then a row is also the record that its user signed in from its address
+ * (hasSignedInFrom), which lets the owner past the per-account lockout. Reset links go once expired.
+ */
+export async function pruneSessions(
+  sql: Queryable,
+  params: { now: Date; signInsSince: Date },
+): Promise<void> {
+  await sql`DELETE FROM sessions
+            WHERE (expires_at <= ${params.now} OR revoked_at IS NOT NULL) AND created_at < ${params.signInsSince}`;
+  await sql`DELETE FROM password_resets WHERE expires_at <= ${params.now}`;
 }
 
 export async function insertPasswordReset(

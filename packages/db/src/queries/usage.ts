@@ -26,6 +26,27 @@ export interface UsageIncrement {
   amount: number;
 }
 
+/**
+ * Counts messages that failed outside a delivery attempt (their webhook was deleted, inactivated or
+ * disabled, or they could not be sent at all): one messagesFailed each, on `day`.
+ */
+export async function addFailedUsage(
+  sql: Queryable,
+  messages: readonly { tenantId: string; instanceId: string }[],
+  day: string,
+): Promise<void> {
+  await addUsage(
+    sql,
+    messages.map((m) => ({
+      tenantId: m.tenantId,
+      instanceId: m.instanceId,
+      day,
+      counter: "messagesFailed",
+      amount: 1,
+    })),
+  );
+}
+
 /** Adds to daily counters; increments are merged per row first so one statement touches each row once. */
 export async function addUsage(sql: Queryable, increments: UsageIncrement[]): Promise<void> {
   const merged = new Map<string, Record<string, number | string>>();

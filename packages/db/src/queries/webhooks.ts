@@ -48,18 +48,17 @@ export async function upsertChannel(
   return String(row.id);
 }
 
+/** What every new webhook row names, whether it posts to a URL or (kind bot) to a Teams channel. */
+export type NewWebhook = Pick<
+  WebhookRow,
+  "id" | "tenantId" | "instanceId" | "channelId" | "name" | "description" | "urlMask"
+>;
+
 export async function insertWebhook(
   sql: Queryable,
-  params: {
-    id: string;
-    tenantId: string;
-    instanceId: string;
-    channelId: string;
-    name: string;
-    description: string | null;
+  params: NewWebhook & {
     urlCiphertext: Uint8Array;
     urlKeyId: string;
-    urlMask: string;
     kind: string;
     entraAppId?: string | null | undefined;
     ratePolicy?: string | null | undefined;

@@ -3,8 +3,6 @@
 // channel is one Teams channel); this module adds the per-Teams-tenant window, which every channel
 // of the tenant and every replica share, and records the ids Teams gave each post.
 import {
-  BOT_TENANT_POLICY,
-  BOT_THREAD_POLICY,
   type BotClassification,
   type BotConnectorRequest,
   type BotEnvelope,
@@ -27,31 +25,16 @@ import {
   getBotMessages,
   markBotMessage,
   recordBotMessage,
-  reserveTenantSend,
   settleTenantSend,
 } from "@herald/db";
 import { disableBotTeam } from "../bot-team.ts";
 import type { ChannelTaskEnv, SendOutcome } from "../channel-task.ts";
 import { recordSend } from "../outcome.ts";
+import { takeTenantSlot } from "../tenant-window.ts";
 import type { EndpointKind } from "./index.ts";
 
 /** How long a send waits for the tenant window before it hands the message back to the queue. */
 const MAX_TENANT_WAIT_MS = 3_000;
-
-export const bot: EndpointKind = {
-  name: "bot",
-  ratePolicy: () => BOT_THREAD_POLICY,
-  buildPayload: (input) => {
-    const built = buildBotActivity(input);
-    if (!built.ok) return built;
-    const body = JSON.stringify({ op: "post", activity: built.payload });
-    return { ...built, body, bytes: Buffer.byteLength(body) };
-  },
-  classify: (answer, nowMs) => webhookClassificationOfBot(classifyBotAnswer(answer, nowMs)),
-  // The channel task calls send(); these two give the answer its broad meaning for other callers.
-  decide: decideDelivery,
-  deliver: deliverBotMessage,
-};
 
 type Prepared =
   | {
@@ -133,35 +116,14 @@ async function prepare(env: ChannelTaskEnv, message: DueMessage): Promise<Prepar
   return { ok: true, envelope, target, named, request };
 }
 
-/** Waits for a slot in the Teams tenant's window; null when none came within MAX_TENANT_WAIT_MS. */
-async function takeTenantSlot(
-  env: ChannelTaskEnv,
-  teamsTenantId: string,
-  now: () => number,
-): Promise<string | null> {
-  const window = BOT_TENANT_POLICY[0];
-  if (window === undefined) return "";
-  const deadline = now() + MAX_TENANT_WAIT_MS;
-  const periodMs = window.periodMs + env.ctx.config.rateGuardMs;
-  while (env.running()) {
-    const slot = await reserveTenantSend(env.ctx.sql, { teamsTenantId, limit: window.limit, periodMs });
-    if (slot.admitted) return slot.slot;
-    env.ctx.metrics.countRateLimitWait("window");
-    const waitMs = Math.max(5, slot.retryAt.getTime() - now());
-    if (now() + waitMs > deadline) return null;
-    await new Promise((resolve) => setTimeout(resolve, waitMs));
-  }
-  return null;
-}
-
-async function deliverBotMessage(
-  env: ChannelTaskEnv,
-  channel: ClaimedChannel,
-  message: DueMessage,
-  health: { badRequests: number; pauseProbes: number },
-  attempted: boolean,
-  now: () => number,
-): Promise<SendOutcome> {
+const deliverBotMessage: NonNullable<EndpointKind["deliver"]> = async (
+  env,
+  channel,
+  message,
+  health,
+  attempted,
+  now,
+) => {
   const { badRequests } = health;
   const { ctx } = env;
   const prepared = await prepare(env, message);
@@ -179,7 +141,19 @@ async function deliverBotMessage(
     throttlePauseMs: 60_000,
     operation: prepared.envelope.op,
   };
-  const tenantSlot = await takeTenantSlot(env, prepared.target.teamsTenantId, now);
+  const tenantSlot = await takeTenantSlot(
+    {
+      sql: ctx.sql,
+      guardMs: ctx.config.rateGuardMs,
+      running: env.running,
+      onWait: () => ctx.metrics.countRateLimitWait("window"),
+    },
+    {
+      teamsTenantId: prepared.target.teamsTenantId,
+      timeoutMs: ctx.config.sendTimeoutMs,
+      maxWaitMs: MAX_TENANT_WAIT_MS,
+    },
+  );
   if (tenantSlot === null) {
     const nowMs = now();
     const decision = decideBotDelivery(
@@ -238,7 +212,7 @@ async function deliverBotMessage(
     await disableBotTeam(ctx, { teamId: prepared.target.teamId, reason: decision.disableTeam, httpStatus });
   }
   return outcome;
-}
+};
 
 function failure(reason: string): DeliveryDecision {
   return {
@@ -303,3 +277,18 @@ async function record(
     confirmation: decision.message.action === "delivered" ? "posted" : undefined,
   });
 }
+
+export const bot: EndpointKind = {
+  name: "bot",
+  ratePolicy: (config) => config.botPolicy,
+  buildPayload: (input) => {
+    const built = buildBotActivity(input);
+    if (!built.ok) return built;
+    const body = JSON.stringify({ op: "post", activity: built.payload });
+    return { ...built, body, bytes: Buffer.byteLength(body) };
+  },
+  classify: (answer, nowMs) => webhookClassificationOfBot(classifyBotAnswer(answer, nowMs)),
+  // The channel task calls send(); these two give the answer its broad meaning for other callers.
+  decide: decideDelivery,
+  deliver: deliverBotMessage,
+};

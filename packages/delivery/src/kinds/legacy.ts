@@ -1,11 +1,13 @@
 // Office 365 connector Incoming Webhooks (`*.webhook.office.com/webhookb2/…`): retired by Microsoft
 // in 2026 but still served for operators who run their own hosts. Success is HTTP 200 with "1";
 // errors often arrive inside a 200 body ("Microsoft Teams endpoint returned HTTP error 429").
-import { buildTeamsPayload, classifyTeamsAnswer, type DeliveryDecision, decideDelivery } from "@herald/core";
-
-/** What a connector that stopped answering most likely means since 2026, and the way out. */
-export const CONNECTOR_RETIRED_HINT =
-  "Microsoft retired Office 365 connectors in 2026; create a Workflows webhook in the channel and use Move to Workflows (the webhook ID stays the same).";
+import {
+  buildTeamsPayload,
+  CONNECTOR_RETIRED_HINT,
+  classifyTeamsAnswer,
+  type DeliveryDecision,
+  decideDelivery,
+} from "@herald/core";
 
 /** A connector Teams calls gone is disabled with the sentence that says why connectors go now. */
 function withRetirement(decision: DeliveryDecision): DeliveryDecision {

@@ -33,6 +33,22 @@ describe("bodyReader", () => {
 
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+  /** POSTs `parts` to /echo as a chunked body, one chunk a part. */
+  function postChunked(parts: string[]): Promise<Response> {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const part of parts) controller.enqueue(new TextEncoder().encode(part));
+        controller.close();
+      },
+    });
+    return fetch(`${base}/echo`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+      duplex: "half",
+    } as RequestInit);
+  }
+
   it("hands the whole body to c.req.json()", async () => {
     const res = await fetch(`${base}/echo`, {
       method: "POST",
@@ -50,18 +66,7 @@ describe("bodyReader", () => {
       body: JSON.stringify({ text: "x".repeat(2000) }),
     });
     expect(declared.status).toBe(413);
-    const chunks = new ReadableStream<Uint8Array>({
-      start(controller) {
-        for (let i = 0; i < 5; i++) controller.enqueue(new TextEncoder().encode("x".repeat(400)));
-        controller.close();
-      },
-    });
-    const chunked = await fetch(`${base}/echo`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: chunks,
-      duplex: "half",
-    } as RequestInit);
+    const chunked = await postChunked(Array.from({ length: 5 }, () => "x".repeat(400)));
     expect(chunked.status).toBe(413);
   });
 
@@ -87,19 +92,7 @@ describe("bodyReader", () => {
   );
 
   it("hands a chunked body within the limit to c.req.json()", async () => {
-    const chunks = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(new TextEncoder().encode('{"text":'));
-        controller.enqueue(new TextEncoder().encode('"two parts"}'));
-        controller.close();
-      },
-    });
-    const res = await fetch(`${base}/echo`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: chunks,
-      duplex: "half",
-    } as RequestInit);
+    const res = await postChunked(['{"text":', '"two parts"}']);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ got: { text: "two parts" } });
   });

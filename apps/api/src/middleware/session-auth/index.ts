@@ -1,5 +1,5 @@
-import { timingSafeEqual } from "node:crypto";
 import { CSRF_HEADER, SESSION_COOKIE } from "@herald/contract";
+import { isSameOrigin, sameToken } from "@herald/core";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppContext } from "../../context.ts";
@@ -22,32 +22,6 @@ export function sessionTokenOf(c: Context): { token: string | undefined; fromCoo
 }
 
 /**
- * Whether a cookie-authenticated request plausibly comes from Herald's own pages. Browsers send
- * Sec-Fetch-Site; older ones only Origin, which must then name this host (or HERALD_PUBLIC_URL's).
- */
-export function sameOrigin(c: Context, publicUrl: string | undefined): boolean {
-  const site = c.req.header("sec-fetch-site");
-  if (site !== undefined) return site === "same-origin" || site === "none";
-  const origin = c.req.header("origin");
-  if (origin === undefined) return true;
-  let host: string;
-  try {
-    host = new URL(origin).host;
-  } catch {
-    return false;
-  }
-  const allowed = [new URL(c.req.url).host, c.req.header("host")];
-  if (publicUrl) allowed.push(new URL(publicUrl).host);
-  return allowed.includes(host);
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
-/**
  * Console and SDK authentication: a Bearer token, or the console's HttpOnly cookie. A cookie is
  * sent by the browser on its own, so state-changing cookie requests must come from our own origin
  * and carry the session's CSRF token in a header, which a cross-site page cannot read.
@@ -62,11 +36,11 @@ export function sessionAuth({ ctx }: SessionAuthOptions): MiddlewareHandler<AppE
       );
     }
     if (fromCookie && !SAFE_METHODS.includes(c.req.method)) {
-      if (!sameOrigin(c, ctx.config.publicUrl)) {
+      if (!isSameOrigin(c.req, ctx.config.publicUrl)) {
         throw new DomainError("unauthorized", "This request came from another site, so it was refused.");
       }
       const claims = readSessionToken(ctx, token);
-      if (!safeEqual(c.req.header(CSRF_HEADER) ?? "", csrfTokenFor(ctx, claims.sessionId))) {
+      if (!sameToken(c.req.header(CSRF_HEADER) ?? "", csrfTokenFor(ctx, claims.sessionId))) {
         throw new DomainError(
           "unauthorized",
           "Missing or wrong CSRF token; reload the console and try again.",

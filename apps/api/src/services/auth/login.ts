@@ -42,7 +42,11 @@ export async function login({
     const user = await getUserByEmail(ctx.sql, { email: account });
     const knownAddress =
       user && clientAddress
-        ? await hasSignedInFrom(ctx.sql, { userId: user.id, clientAddress, withinDays: KNOWN_ADDRESS_DAYS })
+        ? await hasSignedInFrom(ctx.sql, {
+            userId: user.id,
+            addressHashes: ctx.keys.addressHashes(clientAddress),
+            withinDays: KNOWN_ADDRESS_DAYS,
+          })
         : false;
     if (!knownAddress) await hit(ctx, SIGN_IN_PER_ACCOUNT, account);
     const ok = await verifyPasswordQueued(input.password, user?.passwordHash ?? DUMMY_HASH);

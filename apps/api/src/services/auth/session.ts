@@ -5,9 +5,17 @@
 // SESSION_CHECK_TTL_MS (caches.ts), so a revocation reaches every replica within that bound.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { SESSION_TTL_SECONDS } from "@herald/contract";
-import { getSession, insertSession, revokeSession, revokeUserSessions, type SessionRow } from "@herald/db";
+import {
+  getSession,
+  insertSession,
+  pruneSessions,
+  revokeSession,
+  revokeUserSessions,
+  type SessionRow,
+} from "@herald/db";
 import type { AppContext } from "../../context.ts";
 import { DomainError } from "../../errors.ts";
+import { KNOWN_ADDRESS_DAYS } from "./throttles.ts";
 
 export interface Session {
   userId: string;
@@ -41,7 +49,7 @@ export async function issueSession(
     userId: user.userId,
     tenantId: user.tenantId,
     expiresAt: new Date(exp * 1000),
-    clientAddress: user.clientAddress ?? null,
+    addressHash: user.clientAddress ? (ctx.keys.addressHashes(user.clientAddress)[0] ?? null) : null,
   });
   const payload = Buffer.from(
     JSON.stringify({
@@ -150,4 +158,16 @@ export function csrfTokenForToken(ctx: AppContext, token: string): string | unde
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Deletes the sessions that are over (expired or revoked) once they are older than
+ * KNOWN_ADDRESS_DAYS, the sign-in record the lockout reads, and reset links past their hour.
+ */
+export function pruneEndedSessions(ctx: AppContext): Promise<void> {
+  const now = ctx.clock.now();
+  return pruneSessions(ctx.sql, {
+    now,
+    signInsSince: new Date(now.getTime() - KNOWN_ADDRESS_DAYS * 86_400_000),
+  });
 }

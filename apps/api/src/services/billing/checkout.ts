@@ -53,7 +53,7 @@ export async function createCheckoutSession({
   // Metered prices take no quantity: Stripe bills what the meter events add up to.
   if (plan.billOverage && plan.stripeMeteredPriceId) lineItems.push({ price: plan.stripeMeteredPriceId });
   const metadata = { tenantId: session.tenantId, plan: plan.name };
-  const checkout = await callStripe("start a checkout", () =>
+  const checkout = await callStripe(stripe, "start a checkout", () =>
     stripe.checkout.sessions.create({
       mode: "subscription",
       customer,

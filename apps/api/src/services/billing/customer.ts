@@ -17,7 +17,7 @@ export async function ensureCustomer(ctx: AppContext, stripe: Stripe, session: S
   );
   if (state.stripeCustomerId) return state.stripeCustomerId;
   const user = await getUser(ctx.sql, { tenantId: session.tenantId, userId: session.userId });
-  const customer = await callStripe("create a customer", () =>
+  const customer = await callStripe(stripe, "create a customer", () =>
     stripe.customers.create(
       {
         name: state.tenantName,

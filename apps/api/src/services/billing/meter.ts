@@ -11,7 +11,7 @@ import {
   overageCandidates,
   pendingMeterReports,
 } from "@herald/db";
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import { type AppContext, utcDay, utcMonth } from "../../context.ts";
 import { stripeFor } from "./stripe.ts";
 
@@ -96,7 +96,7 @@ async function sendOne(ctx: AppContext, stripe: Stripe, report: MeterReport): Pr
       { idempotencyKey: `herald-meter-${report.identifier}` },
     );
   } catch (error) {
-    if (!alreadyRecorded(error)) {
+    if (!alreadyRecorded(stripe, error)) {
       const message = error instanceof Error ? error.message : String(error);
       await markMeterReportFailed(ctx.sql, { identifier: report.identifier, error: message });
       ctx.logger.warn(
@@ -111,9 +111,9 @@ async function sendOne(ctx: AppContext, stripe: Stripe, report: MeterReport): Pr
   return true;
 }
 
-function alreadyRecorded(error: unknown): boolean {
+function alreadyRecorded(stripe: Stripe, error: unknown): boolean {
   return (
-    error instanceof Stripe.errors.StripeInvalidRequestError &&
+    error instanceof stripe.errors.StripeInvalidRequestError &&
     /already exists with identifier/i.test(error.message)
   );
 }

@@ -15,7 +15,7 @@ export async function createPortalSession({
 }): Promise<{ url: string }> {
   const stripe = requireStripe(ctx);
   const customer = await ensureCustomer(ctx, stripe, session);
-  const portal = await callStripe("open the billing portal", () =>
+  const portal = await callStripe(stripe, "open the billing portal", () =>
     stripe.billingPortal.sessions.create({ customer, return_url: `${returnBase}/console/billing` }),
   );
   return { url: portal.url };

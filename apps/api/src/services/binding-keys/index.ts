@@ -1,8 +1,7 @@
 import { insertBindingKey, listBindingKeys as listQuery, revokeBindingKey as revokeQuery } from "@herald/db";
-import type { AppContext } from "../../context.ts";
 import { hashLicenseSecret } from "../../crypto.ts";
 import { found } from "../../errors.ts";
-import { requireInstance } from "../instances/index.ts";
+import { type InstanceScope, listInInstance, requireInstance } from "../instances/index.ts";
 import { forgetLicense } from "../licenses/authenticate.ts";
 
 /** Creates a LicenseKey/LicenseSecret pair. The secret is returned here once and stored only as a hash. */
@@ -11,12 +10,7 @@ export async function createBindingKey({
   tenantId,
   instanceId,
   input,
-}: {
-  ctx: AppContext;
-  tenantId: string;
-  instanceId: string;
-  input: { name: string };
-}) {
+}: InstanceScope & { input: { name: string } }) {
   await requireInstance(ctx, tenantId, instanceId);
   const licenseKey = ctx.ids.licenseKey();
   const licenseSecret = ctx.ids.licenseSecret();
@@ -31,17 +25,8 @@ export async function createBindingKey({
   return { ...row, licenseSecret };
 }
 
-export async function listBindingKeys({
-  ctx,
-  tenantId,
-  instanceId,
-}: {
-  ctx: AppContext;
-  tenantId: string;
-  instanceId: string;
-}) {
-  await requireInstance(ctx, tenantId, instanceId);
-  return listQuery(ctx.sql, { tenantId, instanceId });
+export function listBindingKeys(scope: InstanceScope) {
+  return listInInstance(scope, listQuery);
 }
 
 export async function revokeBindingKey({
@@ -49,12 +34,7 @@ export async function revokeBindingKey({
   tenantId,
   instanceId,
   bindingKeyId,
-}: {
-  ctx: AppContext;
-  tenantId: string;
-  instanceId: string;
-  bindingKeyId: string;
-}) {
+}: InstanceScope & { bindingKeyId: string }) {
   const row = found(
     await revokeQuery(ctx.sql, { tenantId, instanceId, bindingKeyId }),
     "binding key",

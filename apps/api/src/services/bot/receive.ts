@@ -11,13 +11,12 @@ import {
   reactivateTeamWebhooks,
   refreshBotServiceUrl,
   replaceBotChannels,
-  reserveTenantSend,
   resetChannel,
   settleTenantSend,
   upsertBotChannel,
   upsertBotTeam,
 } from "@herald/db";
-import { type BotClient, type BotConfig, disableBotTeam } from "@herald/delivery";
+import { type BotClient, type BotConfig, disableBotTeam, takeTenantSlot } from "@herald/delivery";
 import type { AppContext } from "../../context.ts";
 import { DomainError } from "../../errors.ts";
 import { forgetWebhook } from "../messages/webhook-cache.ts";
@@ -158,6 +157,7 @@ async function refreshChannels(ctx: AppContext, team: TeamContext): Promise<void
     const channels = await withTenantSlot(ctx, team.teamsTenantId, () =>
       botParts(ctx).client.listChannels(team.serviceUrl, team.teamId, ctx.config.sendTimeoutMs),
     );
+    if (channels === null) throw new Error("Teams' limit of 50 requests per second left no slot within 3 s");
     await replaceBotChannels(ctx.sql, { teamId: team.teamId, channels });
   } catch (error) {
     ctx.logger.warn({ err: error, teamId: team.teamId }, "could not list the team's channels");
@@ -215,40 +215,36 @@ async function replyInThread(ctx: AppContext, activity: Activity, text: string):
   const answer = await withTenantSlot(ctx, tenantId, () =>
     botParts(ctx).client.send({ method: "POST", url, body }, ctx.config.sendTimeoutMs),
   );
-  if (answer.type !== "response" || answer.status >= 300) {
+  if (answer === null || answer.type !== "response" || answer.status >= 300) {
     ctx.logger.warn(
-      { answer: answer.type === "response" ? answer.status : answer.type },
+      {
+        answer:
+          answer === null
+            ? "no slot in Teams' 50/s window"
+            : answer.type === "response"
+              ? answer.status
+              : answer.type,
+      },
       "could not answer the link command",
     );
   }
 }
 
-/** The runtime's bot client and activity verifier (built by openRuntime when a bot is configured). */
 /**
  * The api's own Bot Connector requests (channel lists, answers in a thread) count in the Teams
- * tenant's 50/s window like the worker's: each takes a slot, waiting up to 3 s for one.
+ * tenant's 50/s window like the worker's: each takes a slot, waiting up to 3 s for one. Null when
+ * none came: nothing was sent.
  */
 async function withTenantSlot<T>(
   ctx: AppContext,
   teamsTenantId: string,
   request: () => Promise<T>,
-): Promise<T> {
-  const deadline = ctx.clock.now().getTime() + 3_000;
-  let slot = "";
-  for (;;) {
-    const taken = await reserveTenantSend(ctx.sql, {
-      teamsTenantId,
-      limit: 50,
-      periodMs: 1_000 + ctx.config.rateGuardMs,
-    });
-    if (taken.admitted) {
-      slot = taken.slot;
-      break;
-    }
-    const waitMs = Math.max(5, taken.retryAt.getTime() - ctx.clock.now().getTime());
-    if (ctx.clock.now().getTime() + waitMs > deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, waitMs));
-  }
+): Promise<T | null> {
+  const slot = await takeTenantSlot(
+    { sql: ctx.sql, guardMs: ctx.config.rateGuardMs },
+    { teamsTenantId, timeoutMs: ctx.config.sendTimeoutMs, maxWaitMs: 3_000 },
+  );
+  if (slot === null) return null;
   try {
     return await request();
   } finally {

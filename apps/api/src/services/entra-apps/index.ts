@@ -10,7 +10,7 @@ import {
 } from "@herald/db";
 import type { AppContext } from "../../context.ts";
 import { DomainError, found } from "../../errors.ts";
-import { requireInstance } from "../instances/index.ts";
+import { type InstanceScope, listInInstance, requireInstance } from "../instances/index.ts";
 
 export interface CreateEntraAppInput {
   name: string;
@@ -25,12 +25,7 @@ export async function createEntraApp({
   tenantId,
   instanceId,
   input,
-}: {
-  ctx: AppContext;
-  tenantId: string;
-  instanceId: string;
-  input: CreateEntraAppInput;
-}) {
+}: InstanceScope & { input: CreateEntraAppInput }) {
   await requireInstance(ctx, tenantId, instanceId);
   const { ciphertext, keyId } = ctx.keys.encryptSecret(input.clientSecret);
   return insertEntraApp(ctx.sql, {
@@ -46,17 +41,8 @@ export async function createEntraApp({
   });
 }
 
-export async function listEntraApps({
-  ctx,
-  tenantId,
-  instanceId,
-}: {
-  ctx: AppContext;
-  tenantId: string;
-  instanceId: string;
-}) {
-  await requireInstance(ctx, tenantId, instanceId);
-  return listQuery(ctx.sql, { tenantId, instanceId });
+export function listEntraApps(scope: InstanceScope) {
+  return listInInstance(scope, listQuery);
 }
 
 export async function requireEntraApp(ctx: AppContext, tenantId: string, entraAppId: string) {

@@ -29,6 +29,44 @@ export interface RotationReport {
   channels: { total: number; rehashed: number; merged: number; busy: number };
 }
 
+interface Sealed {
+  ciphertext: Uint8Array;
+  keyId: string;
+}
+
+/** How one kind of sealed value is opened, sealed again and written back (see reencrypt). */
+interface SealedColumn {
+  open(ciphertext: Uint8Array, keyId: string): string;
+  seal(plain: string): Sealed;
+  /** Writes `to` only if the row still holds `from`; false when it changed meanwhile. */
+  replace(params: { id: string; from: Uint8Array; to: Uint8Array; keyId: string }): Promise<boolean>;
+}
+
+/**
+ * One value: decrypted under whichever key sealed it, sealed under the current key, and written
+ * only if the row still holds what was read. A value under a key neither secret derives is
+ * reported, never overwritten.
+ */
+async function reencrypt(
+  column: SealedColumn,
+  row: { id: string } & Sealed,
+): Promise<"reencrypted" | "changedMeanwhile" | "undecryptable"> {
+  let plain: string;
+  try {
+    plain = column.open(row.ciphertext, row.keyId);
+  } catch {
+    return "undecryptable";
+  }
+  const to = column.seal(plain);
+  const replaced = await column.replace({
+    id: row.id,
+    from: row.ciphertext,
+    to: to.ciphertext,
+    keyId: to.keyId,
+  });
+  return replaced ? "reencrypted" : "changedMeanwhile";
+}
+
 export async function rotateWebhookKeys({
   sql,
   keys,
@@ -47,6 +85,17 @@ export async function rotateWebhookKeys({
     channels: { total: 0, rehashed: 0, merged: 0, busy: 0 },
   };
 
+  const webhookUrls: SealedColumn = {
+    open: (ciphertext, keyId) => keys.decryptUrl(ciphertext, keyId),
+    seal: (url) => keys.encryptUrl(url),
+    replace: (params) => replaceUrlCiphertext(sql, params),
+  };
+  const entraSecrets: SealedColumn = {
+    open: (ciphertext, keyId) => keys.decryptSecret(ciphertext, keyId),
+    seal: (secret) => keys.encryptSecret(secret),
+    replace: (params) => replaceEntraSecretCiphertext(sql, params),
+  };
+
   const urls = report.urls;
   urls.total = await countUrlsNotUnderKey(sql, { keyId: keys.urlKeyId });
   onProgress({ phase: "urls", done: 0, total: urls.total });
@@ -57,23 +106,13 @@ export async function rotateWebhookKeys({
     for (const row of rows) {
       afterId = row.id;
       done++;
-      let url: string;
-      try {
-        url = keys.decryptUrl(row.urlCiphertext, row.urlKeyId);
-      } catch {
-        // Under a key neither secret derives: reported, never overwritten.
-        urls.undecryptable.push(row.id);
-        continue;
-      }
-      const { ciphertext, keyId } = keys.encryptUrl(url);
-      const replaced = await replaceUrlCiphertext(sql, {
+      const outcome = await reencrypt(webhookUrls, {
         id: row.id,
-        from: row.urlCiphertext,
-        to: ciphertext,
-        keyId,
+        ciphertext: row.urlCiphertext,
+        keyId: row.urlKeyId,
       });
-      if (replaced) urls.reencrypted++;
-      else urls.changedMeanwhile++;
+      if (outcome === "undecryptable") urls.undecryptable.push(row.id);
+      else urls[outcome]++;
     }
     onProgress({ phase: "urls", done: Math.min(done, urls.total), total: urls.total });
   }
@@ -82,23 +121,13 @@ export async function rotateWebhookKeys({
   const secrets = report.entraSecrets;
   for (const row of await entraSecretsNotUnderKey(sql, { keyId: keys.urlKeyId })) {
     secrets.total++;
-    let secret: string;
-    try {
-      secret = keys.decryptSecret(row.secretCiphertext, row.secretKeyId);
-    } catch {
-      secrets.undecryptable.push(row.id);
-      continue;
-    }
-    const { ciphertext, keyId } = keys.encryptSecret(secret);
-    if (
-      await replaceEntraSecretCiphertext(sql, {
-        id: row.id,
-        from: row.secretCiphertext,
-        to: ciphertext,
-        keyId,
-      })
-    )
-      secrets.reencrypted++;
+    const outcome = await reencrypt(entraSecrets, {
+      id: row.id,
+      ciphertext: row.secretCiphertext,
+      keyId: row.secretKeyId,
+    });
+    if (outcome === "undecryptable") secrets.undecryptable.push(row.id);
+    else if (outcome === "reencrypted") secrets.reencrypted++;
   }
 
   // Channel hashes are HMACs keyed by the secret: recompute them, or the same URL registered from now

@@ -1,5 +1,5 @@
 import { getMessage, type MessageRow } from "@herald/db";
-import { WakeUp } from "@herald/delivery";
+import { type FinalState, WakeUp } from "@herald/delivery";
 import type { AppContext } from "../../context.ts";
 
 /**
@@ -7,9 +7,10 @@ import type { AppContext } from "../../context.ts";
  * that the next attempt is due after the deadline (rate window, pause or backoff): waiting longer
  * would only delay the caller's "queued" answer.
  *
- * The in-process worker says when the message finished; the call listens for the whole wait, so a
- * finish that lands while it re-reads the message is kept rather than missed until the next poll.
- * The poll (20 ms, doubling to 250 ms) serves a worker in another process.
+ * The in-process worker says when the message finished, with what it stored (then nothing is read
+ * back); the call listens for the whole wait, so a finish that lands while it re-reads the message
+ * is kept rather than missed until the next poll. The poll (20 ms, doubling to 250 ms) serves a
+ * worker in another process.
  */
 export async function waitForOutcome(ctx: AppContext, row: MessageRow, seconds: number): Promise<MessageRow> {
   const nowMs = () => ctx.clock.now().getTime();
@@ -18,7 +19,11 @@ export async function waitForOutcome(ctx: AppContext, row: MessageRow, seconds: 
   if (current.status !== "queued") return current;
   const finished = new WakeUp();
   const event = `finished:${current.id}`;
-  const onFinished = () => finished.ring();
+  let final: FinalState | undefined;
+  const onFinished = (state?: FinalState) => {
+    final = state;
+    finished.ring();
+  };
   ctx.signals.on(event, onFinished);
   try {
     let pollMs = 20;
@@ -27,6 +32,7 @@ export async function waitForOutcome(ctx: AppContext, row: MessageRow, seconds: 
       if (current.attempts > 0 && (current.nextAttemptInMs ?? 0) > deadline - nowMs()) break;
       await finished.wait(Math.min(pollMs, Math.max(0, deadline - nowMs())));
       pollMs = Math.min(pollMs * 2, 250);
+      if (final !== undefined) return { ...current, ...final };
       current = (await getMessage(ctx.sql, { tenantId: current.tenantId, messageId: current.id })) ?? current;
     }
   } finally {

@@ -3,9 +3,8 @@
 import { randomBytes } from "node:crypto";
 import { formatLinkCode } from "@herald/core";
 import { insertLinkCode, listLinkedTeams } from "@herald/db";
-import type { AppContext } from "../../context.ts";
 import { linkCodeHash, requireBot } from "../bot/receive.ts";
-import { requireInstance } from "../instances/index.ts";
+import { type InstanceScope, listInInstance, requireInstance } from "../instances/index.ts";
 
 export const LINK_CODE_TTL_MS = 30 * 60_000;
 
@@ -13,11 +12,7 @@ export async function createTeamLink({
   ctx,
   tenantId,
   instanceId,
-}: {
-  ctx: AppContext;
-  tenantId: string;
-  instanceId: string;
-}): Promise<{ code: string; expiresAt: Date; command: string }> {
+}: InstanceScope): Promise<{ code: string; expiresAt: Date; command: string }> {
   // Another tenant's instance is not found, whether or not a bot is configured.
   await requireInstance(ctx, tenantId, instanceId);
   requireBot(ctx);
@@ -27,15 +22,6 @@ export async function createTeamLink({
   return { code, expiresAt, command: `@Herald link ${code}` };
 }
 
-export async function listTeams({
-  ctx,
-  tenantId,
-  instanceId,
-}: {
-  ctx: AppContext;
-  tenantId: string;
-  instanceId: string;
-}) {
-  await requireInstance(ctx, tenantId, instanceId);
-  return listLinkedTeams(ctx.sql, { tenantId, instanceId });
+export function listTeams(scope: InstanceScope) {
+  return listInInstance(scope, listLinkedTeams);
 }

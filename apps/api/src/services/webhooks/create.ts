@@ -8,10 +8,10 @@ import {
   insertWebhook,
   lockTenant,
 } from "@herald/db";
-import { type AppContext, utcDay } from "../../context.ts";
+import { utcDay } from "../../context.ts";
 import { DomainError, found } from "../../errors.ts";
 import { entraAppForWebhook } from "../entra-apps/index.ts";
-import { requireInstance } from "../instances/index.ts";
+import { type InstanceScope, requireInstance } from "../instances/index.ts";
 import { prepareBotChannel, type TeamsChannelInput } from "./bot-channel.ts";
 import { prepareWebhookUrl } from "./url.ts";
 
@@ -51,12 +51,7 @@ export async function createWebhook({
   tenantId,
   instanceId,
   input,
-}: {
-  ctx: AppContext;
-  tenantId: string;
-  instanceId: string;
-  input: CreateWebhookInput;
-}) {
+}: InstanceScope & { input: CreateWebhookInput }) {
   await requireInstance(ctx, tenantId, instanceId);
   if (input.teamsChannel !== undefined) refuseBotRatePolicy(input.ratePolicy);
   const ratePolicy = checkedRatePolicy(input.ratePolicy);

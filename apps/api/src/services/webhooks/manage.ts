@@ -1,5 +1,6 @@
 import { buildTeamsPayload, type UrlKind } from "@herald/core";
 import {
+  addFailedUsage,
   failQueuedMessages,
   getWebhook as getWebhookQuery,
   insertErrorLog,
@@ -9,14 +10,14 @@ import {
   replaceQueuedPayloads,
   resetChannel,
   softDeleteWebhook,
+  stateEntry,
   updateWebhook as updateQuery,
   webhookActivity,
 } from "@herald/db";
-import type { AppContext } from "../../context.ts";
+import { type AppContext, utcDay } from "../../context.ts";
 import { DomainError, found } from "../../errors.ts";
 import { entraAppForWebhook } from "../entra-apps/index.ts";
-import { requireInstance } from "../instances/index.ts";
-import { recordFailures } from "../messages/usage.ts";
+import { type InstanceScope, listInInstance } from "../instances/index.ts";
 import { forgetWebhook } from "../messages/webhook-cache.ts";
 import { checkedRatePolicy, refuseBotRatePolicy } from "./create.ts";
 import { prepareWebhookUrl } from "./url.ts";
@@ -56,20 +57,10 @@ export async function requireWebhook(ctx: AppContext, tenantId: string, webhookI
   );
 }
 
-export async function listWebhooks({
-  ctx,
-  tenantId,
-  instanceId,
-}: {
-  ctx: AppContext;
-  tenantId: string;
-  instanceId: string;
-}) {
-  await requireInstance(ctx, tenantId, instanceId);
-  const [rows, activity] = await Promise.all([
-    listQuery(ctx.sql, { tenantId, instanceId }),
-    webhookActivity(ctx.sql, { tenantId, instanceId }),
-  ]);
+export async function listWebhooks(scope: InstanceScope) {
+  const [rows, activity] = await listInInstance(scope, (sql, params) =>
+    Promise.all([listQuery(sql, params), webhookActivity(sql, params)]),
+  );
   const byId = new Map(activity.map((a) => [a.webhookId, a]));
   return rows.map((row) => ({
     ...row,
@@ -117,38 +108,33 @@ export async function updateWebhook({
     if (url !== undefined && url.channelId !== before.channelId && before.kind !== "bot") {
       await moveQueue(tx, { tenantId, webhookId, channelId: url.channelId, from: before.kind, to: url.kind });
       await insertErrorLog(tx, [
-        {
+        stateEntry({
           tenantId,
           instanceId: before.instanceId,
           webhookId,
-          messageId: null,
-          httpStatus: null,
           kind:
             before.kind === url.kind
               ? "Webhook URL changed"
               : `Moved to ${url.kind === "workflows" ? "Workflows" : "a connector"}`,
-          classification: "state",
-          teamsText: null,
           action: `Webhook now posts to ${url.urlMask}; same webhook ID, queued messages follow`,
-        },
+        }),
       ]);
     }
     if (input.active === true) {
       // Re-activation is a fresh start: the pause and the bad-request count go, and it is logged.
-      await resetChannel(tx, { channelId, tenantId });
+      const { cleared } = await resetChannel(tx, { channelId, tenantId });
       if (!before.active) {
         await insertErrorLog(tx, [
-          {
+          stateEntry({
             tenantId,
             instanceId: before.instanceId,
             webhookId,
-            messageId: null,
-            httpStatus: null,
             kind: "Channel reactivated",
-            classification: "state",
-            teamsText: null,
-            action: "Channel activated; pause and error counters cleared",
-          },
+            // Whose sends a kept pause came from is not this tenant's to learn.
+            action: cleared
+              ? "Channel activated; pause and error counters cleared"
+              : "Channel activated; a pause Teams put on this URL stays until it ends",
+          }),
         ]);
       }
     }
@@ -157,20 +143,16 @@ export async function updateWebhook({
         webhookIds: [webhookId],
         statusMessage: "The webhook was inactivated in the console before this message could be delivered.",
       });
-      await recordFailures(ctx, tx, failed);
+      await addFailedUsage(tx, failed, utcDay(ctx.clock.now()));
       failedIds.push(...failed.map((m) => m.id));
       await insertErrorLog(tx, [
-        {
+        stateEntry({
           tenantId,
           instanceId: before.instanceId,
           webhookId,
-          messageId: null,
-          httpStatus: null,
           kind: "Channel inactivated",
-          classification: "state",
-          teamsText: null,
           action: `Channel inactivated in the console; ${failed.length} queued message(s) failed`,
-        },
+        }),
       ]);
     }
   });
@@ -196,7 +178,7 @@ export async function deleteWebhook({
       webhookIds: [webhookId],
       statusMessage: "The webhook was deleted before this message could be delivered.",
     });
-    await recordFailures(ctx, tx, rows);
+    await addFailedUsage(tx, rows, utcDay(ctx.clock.now()));
     return rows;
   });
   ctx.metrics.countMessages("failed", failed.length);
