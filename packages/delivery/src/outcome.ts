@@ -11,6 +11,7 @@ import {
   type ErrorLogEntry,
   failQueuedMessages,
   insertErrorLog,
+  markMessageWaiting,
   type OutcomeWithUsage,
   recordMessageOutcome,
   setChannelHealth,
@@ -266,11 +267,10 @@ export async function failUnsendable(ctx: DeliveryContext, message: DueMessage):
 
 /** The message waits for the channel's rate windows; its status says until when. */
 export async function markWaiting(ctx: DeliveryContext, message: DueMessage, atMs: number): Promise<void> {
-  await recordMessageOutcome(ctx.sql, {
+  await markMessageWaiting(ctx.sql, {
     id: message.id,
-    status: "queued",
     statusMessage: `Waiting for Teams' rate limit on this channel; it allows the next post at ${new Date(atMs).toISOString()}.`,
-    lastHttpStatus: null,
+    at: new Date(atMs),
   });
 }
 

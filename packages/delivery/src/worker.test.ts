@@ -10,6 +10,7 @@ import {
   connectEmbedded,
   DiskFullReporter,
   type EmbeddedServer,
+  getMessage,
   migrate,
   type Sql,
   startEmbeddedServer,
@@ -17,6 +18,7 @@ import {
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Clock, type DeliveryContext, DeliverySignals } from "./context.ts";
+import { markWaiting } from "./outcome.ts";
 import type { Poster } from "./poster.ts";
 import { DeliveryWorker } from "./worker.ts";
 
@@ -175,5 +177,31 @@ describe("DeliveryWorker with a fake poster", () => {
     // A stopped worker hands every channel back.
     expect(channel?.leased).toBe(false);
     expect(posts).toHaveLength(1);
+  });
+
+  it("a message told to wait for the windows reads the same next attempt time at once", async () => {
+    // The channel was claimed when it became ready (a moment ago); the worker then finds the
+    // windows full for an hour and marks the head message waiting. A caller polling the message
+    // between that and the channel's release must not read the old ready time as its next attempt.
+    const ctx = contextFor();
+    const { channelId, ids } = await queued(["head", "behind"]);
+    await sql`UPDATE channels SET ready_at = now() - interval '5 seconds', lock_owner = 'w1',
+              locked_until = now() + interval '30 seconds' WHERE id = ${channelId}`;
+    const [db] = await sql<{ nowMs: number }[]>`SELECT (extract(epoch FROM now()) * 1000)::float8 AS now_ms`;
+    const at = Math.ceil((db?.nowMs ?? 0) + 3_600_000);
+    const [head, behind] = ids;
+    await markWaiting(ctx, { id: head ?? "" } as Parameters<typeof markWaiting>[1], at);
+    for (const id of [head, behind]) {
+      const row = await getMessage(sql, { tenantId: "ten_w", messageId: id ?? "" });
+      expect(row?.status).toBe("queued");
+      const due = Math.max(row?.channelReadyAt?.getTime() ?? 0, row?.dueAt.getTime() ?? 0);
+      expect(due).toBe(at);
+    }
+    const [row] = await sql<
+      { statusMessage: string }[]
+    >`SELECT status_message FROM messages WHERE id = ${head ?? ""}`;
+    expect(row?.statusMessage).toBe(
+      `Waiting for Teams' rate limit on this channel; it allows the next post at ${new Date(at).toISOString()}.`,
+    );
   });
 });

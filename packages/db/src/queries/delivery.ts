@@ -108,6 +108,26 @@ export async function recordMessageOutcome(sql: Queryable, o: MessageOutcome): P
     WHERE id = ${o.id}`;
 }
 
+/**
+ * A message that waits for its channel's rate windows: its status says until when, and the
+ * channel's ready time moves there in the same statement, so a caller reading the message never
+ * sees the new wait beside the channel's previous ready time. The release that follows writes
+ * the same time (releaseChannels takes the later of it and the queue's due times).
+ */
+export async function markMessageWaiting(
+  sql: Queryable,
+  params: { id: string; statusMessage: string; at: Date },
+): Promise<void> {
+  await sql`
+    WITH waiting AS (
+      UPDATE messages SET status_message = ${params.statusMessage}, last_http_status = NULL
+      WHERE id = ${params.id} AND status = 'queued'
+      RETURNING channel_id)
+    UPDATE channels SET ready_at = GREATEST(COALESCE(ready_at, ${params.at.toISOString()}::timestamptz),
+                                            ${params.at.toISOString()}::timestamptz)
+    WHERE id = (SELECT channel_id FROM waiting)`;
+}
+
 export async function setChannelHealth(
   sql: Queryable,
   params: {
