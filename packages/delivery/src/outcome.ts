@@ -266,7 +266,11 @@ export async function failUnsendable(ctx: DeliveryContext, message: DueMessage):
 }
 
 /** The message waits for the channel's rate windows; its status says until when. */
-export async function markWaiting(ctx: DeliveryContext, message: DueMessage, atMs: number): Promise<void> {
+export async function markWaiting(
+  ctx: DeliveryContext,
+  message: Pick<DueMessage, "id">,
+  atMs: number,
+): Promise<void> {
   await markMessageWaiting(ctx.sql, {
     id: message.id,
     statusMessage: `Waiting for Teams' rate limit on this channel; it allows the next post at ${new Date(atMs).toISOString()}.`,

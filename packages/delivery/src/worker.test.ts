@@ -190,7 +190,7 @@ describe("DeliveryWorker with a fake poster", () => {
     const [db] = await sql<{ nowMs: number }[]>`SELECT (extract(epoch FROM now()) * 1000)::float8 AS now_ms`;
     const at = Math.ceil((db?.nowMs ?? 0) + 3_600_000);
     const [head, behind] = ids;
-    await markWaiting(ctx, { id: head ?? "" } as Parameters<typeof markWaiting>[1], at);
+    await markWaiting(ctx, { id: head ?? "" }, at);
     for (const id of [head, behind]) {
       const row = await getMessage(sql, { tenantId: "ten_w", messageId: id ?? "" });
       expect(row?.status).toBe("queued");
